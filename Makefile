@@ -1,0 +1,32 @@
+# Two commands matter: `make lab` (open the course) and `make test` (run every test).
+# Both create the virtual environment .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup lab test sim bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)  ## open the course in JupyterLab, with the simulator running beside it
+	$(BIN)/conoha-learn lab
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+sim: $(STAMP)  ## just the simulator, in the foreground
+	$(BIN)/conoha-learn sim
+
+bench: $(STAMP)  ## speed and memory figures, as a table
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,46 @@
+"""The simulator: start-up time and per-request latency on one keep-alive client."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import requests
+
+from conoha_learn.sim import Simulator
+from conoha_learn.sim.seed import ACCOUNTS
+
+
+def _startup_ms(runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sim = Simulator(delay=0).start()
+        requests.get(f"{sim.url}/_sim", timeout=5).raise_for_status()
+        times.append((time.perf_counter() - t0) * 1000)
+        sim.stop()
+    return statistics.median(times)
+
+
+def _latency_ms(session: requests.Session, method: str, url: str, n: int = 200, **kw) -> float:
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        session.request(method, url, timeout=5, **kw)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def rows() -> list[dict]:
+    a = ACCOUNTS[0]
+    body = {"auth": {"identity": {"methods": ["password"],
+                                  "password": {"user": {"id": a["user_id"], "password": a["password"]}}},
+                     "scope": {"project": {"id": a["project_id"]}}}}
+    with Simulator(delay=0) as sim, requests.Session() as s:
+        floor = _latency_ms(s, "GET", f"{sim.url}/_sim")
+        token = _latency_ms(s, "POST", f"{sim.auth_url}/auth/tokens", json=body)
+    return [
+        {"benchmark": "sim start-up (to first answer)", "value": f"{_startup_ms():.1f}", "unit": "ms", "target": "< 500"},
+        {"benchmark": "sim GET /_sim, 1 client (floor)", "value": f"{floor:.2f}", "unit": "ms p50", "target": "< 5"},
+        {"benchmark": "sim token issue, 1 client", "value": f"{token:.2f}", "unit": "ms p50", "target": "< 3x floor"},
+    ]

@@ -1,0 +1,135 @@
+"""The ``conoha-learn`` command.
+
+    conoha-learn sim [--port 8765] [--host 127.0.0.1] [--seed N] [--delay S] [--state FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import signal
+import sys
+from collections.abc import Sequence
+
+
+def _sim_banner(sim) -> str:
+    """Where the simulator listens, and how to point the openstack CLI at it."""
+    creds = sim.credentials()
+    exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in creds.items())
+    return f"""\
+ConoHa simulator listening on {sim.url}
+  identity  {sim.url}/identity/v3      (region c3j1)
+  control   {sim.url}/_sim             (reset: curl -X POST {sim.url}/_sim/reset)
+
+For the openstack CLI, either export:
+{exports}
+
+or put this in clouds.yaml and run `openstack --os-cloud conoha-sim ...`:
+  clouds:
+    conoha-sim:
+      auth:
+        auth_url: {creds['OS_AUTH_URL']}
+        username: {creds['OS_USERNAME']}
+        password: {creds['OS_PASSWORD']}
+        project_id: {creds['OS_PROJECT_ID']}
+        user_domain_name: gnc
+      region_name: c3j1
+      interface: public
+      identity_api_version: 3
+
+These are the simulator's built-in learner credentials; they open nothing but this simulator.
+Press Ctrl+C to stop."""
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from .sim import Simulator
+    try:
+        sim = Simulator(host=args.host, port=args.port, seed=args.seed, delay=args.delay,
+                        state_file=args.state, token_lifetime=args.token_lifetime)
+        sim.bind()
+    except OSError as exc:
+        print(f"conoha-learn sim: cannot listen on {args.host}:{args.port}: {exc.strerror}.\n"
+              f"Is a simulator already running there? Try another port: --port 0 picks a free one.",
+              file=sys.stderr)
+        return 2
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Warning: listening on {args.host}, not loopback: anyone who can reach this "
+              "address can use and reset the simulator.", file=sys.stderr)
+    print(_sim_banner(sim), flush=True)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(message)s")
+    if args.verbose:
+        logging.getLogger("conoha_learn.sim.access").setLevel(logging.DEBUG)
+    # SIGTERM (docker stop, kill) should close the store cleanly, like Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        sim.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """JupyterLab with the simulator beside it, and OS_* set so its terminals reach the simulator."""
+    import os
+    import subprocess
+
+    from .sim import DEFAULT_PORT, Simulator
+    sim = Simulator(port=DEFAULT_PORT)
+    try:
+        sim.start()
+    except OSError:
+        sim = None  # a simulator (or something else) already has the port: use what is there
+        print(f"Port {DEFAULT_PORT} is taken; assuming a simulator already runs there.", file=sys.stderr)
+    env = dict(os.environ)
+    env.setdefault("CONOHA_LEARN_MODE", "sim")
+    if sim is not None and "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
+        env.update(sim.credentials())  # a learner's own OS_* settings win
+    notebook = os.path.join("notebooks", "00_start_here.ipynb")
+    command = [sys.executable, "-m", "jupyter", "lab", *args.jupyter_args]
+    if os.path.exists(notebook) and not args.jupyter_args:
+        command.append(notebook)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if sim is not None:
+            sim.stop()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .sim import DEFAULT_PORT
+    parser = argparse.ArgumentParser(prog="conoha-learn",
+                                     description="Learn the OpenStack API with ConoHa, offline.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sim = commands.add_parser("sim", help="run the local ConoHa-compatible API simulator")
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    sim.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any free)")
+    sim.add_argument("--seed", type=int, default=None, help="fixed seed: reproducible ids and times")
+    sim.add_argument("--delay", type=float, default=3.0, help="seconds a status change takes (default 3)")
+    sim.add_argument("--state", metavar="FILE", default=None, help="keep state in this SQLite file")
+    sim.add_argument("--token-lifetime", type=int, default=24 * 3600, help="token lifetime in seconds")
+    sim.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sim.set_defaults(func=cmd_sim)
+
+    lab = commands.add_parser("lab", help="open the course in JupyterLab, with the simulator running")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
+    lab.set_defaults(func=cmd_lab)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "delay", 0) < 0 or getattr(args, "token_lifetime", 1) <= 0:
+        print("conoha-learn: --delay must be >= 0 and --token-lifetime > 0", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

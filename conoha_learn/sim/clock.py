@@ -1,0 +1,87 @@
+"""Time and identifiers: real by default, reproducible when a seed is given.
+
+With a seed, the clock starts at a fixed instant and moves one second per request, and ids come
+from a seeded generator, so the same script gets byte-identical responses (what cassettes need).
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+SEEDED_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+class Clock:
+    """Seconds since the epoch; `tick()` is called once at the start of every request."""
+
+    def __init__(self, seed: int | None = None):
+        self.seeded = seed is not None
+        self._virtual = SEEDED_EPOCH
+        self._offset = 0.0  # moved by /_sim/clock to fast-forward (e.g. to expire a token)
+        self._lock = threading.Lock()
+
+    def tick(self) -> None:
+        if self.seeded:
+            with self._lock:
+                self._virtual += 1
+
+    def now(self) -> float:
+        base = self._virtual if self.seeded else time.time()
+        return base + self._offset
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += seconds
+
+
+class Ids:
+    """Makes the ids and secrets the services hand out."""
+
+    def __init__(self, seed: int | None = None):
+        # SystemRandom for real use: tokens must not be guessable.
+        self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        self._lock = threading.Lock()
+
+    def _bits(self, n: int) -> int:
+        with self._lock:
+            return self._rng.getrandbits(n)
+
+    def uuid(self) -> str:
+        """A resource id as Nova, Cinder, Glance and Neutron write it (UUID4 with dashes)."""
+        return str(uuid.UUID(int=self._bits(128), version=4))
+
+    def hex(self) -> str:
+        """A Keystone-style id: 32 hex digits, no dashes."""
+        return f"{self._bits(128):032x}"
+
+    def token(self) -> str:
+        """An opaque token shaped like Keystone's Fernet tokens (``gAAAAA...``, ~180 chars)."""
+        raw = self._bits(8 * 128).to_bytes(128, "big")
+        return "gAAAAAB" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def audit_id(self) -> str:
+        return base64.urlsafe_b64encode(self._bits(128).to_bytes(16, "big")).decode().rstrip("=")
+
+    def request_id(self) -> str:
+        return "req-" + self.uuid()
+
+    def mac(self) -> str:
+        b = self._bits(24)
+        return f"fa:16:3e:{b >> 16 & 0xff:02x}:{b >> 8 & 0xff:02x}:{b & 0xff:02x}"
+
+    def choice(self, options: list):
+        with self._lock:
+            return self._rng.choice(options)
+
+
+def isoformat(ts: float, *, micro: bool = False, z: bool = True) -> str:
+    """Timestamps as OpenStack writes them: Nova ``2026-01-01T00:00:00Z``, Keystone with
+    microseconds (``.000000Z``), Cinder without the ``Z``."""
+    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    text = dt.strftime("%Y-%m-%dT%H:%M:%S.%f" if micro else "%Y-%m-%dT%H:%M:%S")
+    return text + ("Z" if z else "")

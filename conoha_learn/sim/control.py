@@ -1,0 +1,80 @@
+"""The simulator's own control API, under ``/_sim`` (kept off every OpenStack path).
+
+    GET  /_sim               what this simulator is: version, settings, services
+    POST /_sim/reset         back to a fresh simulator (same seed: the same ids again)
+    GET  /_sim/accounts      the API users and their tenants (never passwords)
+    POST /_sim/accounts      {"user_name", "password", "project_name"} -> a new account
+    POST /_sim/clock         {"advance": seconds} moves time forward (to expire a token)
+    GET  /_sim/resources     how many of each resource every project has
+
+No token is needed: the simulator listens on loopback, for one learner or one test.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import identity
+from .app import Call, Reply, Route
+from .errors import ApiError
+
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+COUNTED = ("server", "volume", "keypair", "security_group", "port", "token")
+
+
+def info(call: Call) -> Reply:
+    from .. import __version__
+    cfg = call.sim.config
+    return Reply({"simulator": {
+        "name": "conoha-learn simulator", "version": __version__, "url": call.base_url,
+        "seed": cfg.seed, "delay": cfg.delay, "token_lifetime": cfg.token_lifetime,
+        "persistent": cfg.state_file is not None,
+        "services": {"identity": "/identity", "compute": "/compute", "block-storage": "/block-storage",
+                     "image": "/image-service", "network": "/networking", "control": "/_sim"}}})
+
+
+def reset(call: Call) -> Reply:
+    call.sim.reset()
+    return Reply({"reset": True})
+
+
+def list_accounts(call: Call) -> Reply:
+    return Reply({"accounts": identity.accounts(call.sim)})
+
+
+def create_account(call: Call) -> Reply:
+    body = call.body()
+    fields = {}
+    for key in ("user_name", "password", "project_name"):
+        value = body.get(key)
+        if not isinstance(value, str) or not ACCOUNT_NAME.fullmatch(value):
+            raise ApiError(400, f"'{key}' is required: 1 to 64 letters, digits, '_', '.' or '-'.")
+        fields[key] = value
+    with call.sim.store.transaction():
+        account = call.sim.add_account(**fields)
+    return Reply({"account": account}, 201)
+
+
+def move_clock(call: Call) -> Reply:
+    seconds = call.body().get("advance")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 10 * 365 * 86400:
+        raise ApiError(400, "'advance' must be a number of seconds from 0 to ten years.")
+    call.sim.clock.advance(seconds)
+    return Reply({"now": call.sim.now()})
+
+
+def resources(call: Call) -> Reply:
+    projects = {a["project_id"]: a["project_name"] for a in identity.accounts(call.sim)}
+    counts = {name: {kind: call.sim.store.count(kind, pid) for kind in COUNTED}
+              for pid, name in projects.items()}
+    return Reply({"resources": counts})
+
+
+ROUTES = [
+    Route("GET", "/_sim", info, auth=False),
+    Route("POST", "/_sim/reset", reset, auth=False),
+    Route("GET", "/_sim/accounts", list_accounts, auth=False),
+    Route("POST", "/_sim/accounts", create_account, auth=False),
+    Route("POST", "/_sim/clock", move_clock, auth=False),
+    Route("GET", "/_sim/resources", resources, auth=False),
+]

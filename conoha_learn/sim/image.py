@@ -1,0 +1,89 @@
+"""Glance v2: ConoHa's public OS images (``vmi-*``), read-only.
+
+The catalog URL is unversioned (``<base>/image-service``), as on ConoHa; clients add ``/v2``.
+Unlike Nova, Glance returns a single image without a wrapper object, and pages with a relative
+``next`` link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from . import seed
+from .app import Call, Reply, Route, paginate
+from .errors import ApiError
+
+if TYPE_CHECKING:
+    from .state import SimState
+
+PUBLISHED = "2025-04-01T00:00:00Z"  # fixed, so image listings never change between runs
+SORTABLE = {"name", "created_at", "updated_at", "size", "id", "status"}
+NOT_FILTERS = {"limit", "marker", "sort_key", "sort_dir", "sort", "member_status"}
+
+
+def seed_images(sim: SimState) -> None:
+    for image in seed.images():
+        digest = hashlib.sha512(image["name"].encode()).hexdigest()
+        sim.store.put("image", {
+            "id": image["id"], "name": image["name"], "status": "active", "visibility": "public",
+            "protected": True, "os_hidden": False, "os_type": image["os_type"],
+            "disk_format": "qcow2", "container_format": "bare",
+            "min_disk": 30, "min_ram": 0, "size": image["size"], "virtual_size": None,
+            "checksum": hashlib.md5(image["name"].encode()).hexdigest(),
+            "os_hash_algo": "sha512", "os_hash_value": digest, "owner": "",
+            "created_at": PUBLISHED, "updated_at": PUBLISHED, "tags": [],
+            "self": f"/v2/images/{image['id']}", "file": f"/v2/images/{image['id']}/file",
+            "schema": "/v2/schemas/image"})
+
+
+def find_image(sim: SimState, image_id: str) -> dict | None:
+    """Used by block storage to check a boot volume's ``imageRef``."""
+    return sim.store.get("image", image_id) if isinstance(image_id, str) else None
+
+
+def versions(call: Call) -> Reply:
+    # Glance answers its root with 300 Multiple Choices, like Keystone.
+    entries = [{"id": v, "status": status,
+                "links": [{"rel": "self", "href": f"{call.base_url}/image-service/v2/"}]}
+               for v, status in (("v2.16", "CURRENT"), ("v2.15", "SUPPORTED"), ("v2.0", "SUPPORTED"))]
+    return Reply({"versions": entries}, 300)
+
+
+def _matches(image: dict, key: str, value: str) -> bool:
+    if key == "id" and value.startswith("in:"):
+        return image["id"] in value[3:].split(",")
+    return str(image.get(key)) == value
+
+
+def list_images(call: Call) -> Reply:
+    images = call.sim.store.list("image")
+    for key, value in call.request.args.items(multi=True):
+        if key not in NOT_FILTERS:
+            images = [i for i in images if _matches(i, key, value)]
+    sort_key = call.request.args.get("sort_key", "created_at")
+    sort_dir = call.request.args.get("sort_dir", "desc")
+    if sort_key not in SORTABLE or sort_dir not in ("asc", "desc"):
+        raise ApiError(400, f"Invalid sort: sort_key must be one of {', '.join(sorted(SORTABLE))} "
+                            "and sort_dir asc or desc.")
+    images.sort(key=lambda i: (str(i[sort_key]), i["name"]), reverse=sort_dir == "desc")
+    page, links = paginate(call, images, "images", "/v2/images")
+    body = {"images": page, "first": "/v2/images", "schema": "/v2/schemas/images"}
+    if links:
+        body["next"] = links[0]["href"].removeprefix(call.base_url)
+    return Reply(body)
+
+
+def show_image(call: Call) -> Reply:
+    image = find_image(call.sim, call.args["image_id"])
+    if image is None:
+        raise ApiError(404, f"No image found with ID {call.args['image_id']}")
+    return Reply(image)
+
+
+ROUTES = [
+    Route("GET", "/image-service", versions, auth=False),
+    Route("GET", "/image-service/versions", versions, auth=False),
+    Route("GET", "/image-service/v2/images", list_images),
+    Route("GET", "/image-service/v2/images/<image_id>", show_image),
+]

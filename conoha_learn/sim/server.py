@@ -1,0 +1,104 @@
+"""Run the simulator: in a background thread of this process, or in the foreground (CLI)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import fields
+from typing import Any
+
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
+
+from .app import SimApp
+from .routes import all_routes
+from .state import SimConfig, SimState
+
+DEFAULT_PORT = 8765
+
+
+class _Handler(WSGIRequestHandler):
+    # Keep-alive clients (requests.Session, keystoneauth) otherwise wait ~40 ms per request:
+    # headers and body go out in two writes and Nagle holds the second (shared/reference notes).
+    disable_nagle_algorithm = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        logging.getLogger("conoha_learn.sim.access").debug(
+            '%s "%s" %s', self.address_string(), self.requestline, code)
+
+
+class Simulator:
+    """A ConoHa-compatible API on one loopback port.
+
+    >>> with Simulator(delay=0) as sim:          # port 0: any free port
+    ...     print(sim.auth_url)                   # http://127.0.0.1:54321/identity/v3
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **config: Any):
+        known = {f.name for f in fields(SimConfig)}
+        unknown = set(config) - known
+        if unknown:
+            raise TypeError(f"Unknown simulator setting(s): {', '.join(sorted(unknown))}. "
+                            f"Known: {', '.join(sorted(known))}")
+        self.host = host
+        self.port = port
+        self.state = SimState(SimConfig(**config))
+        self.app = SimApp(self.state, all_routes())
+        self._server: ThreadedWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def bind(self) -> None:
+        self._server = make_server(self.host, self.port, self.app, threaded=True,
+                                   request_handler=_Handler)
+        self.port = self._server.server_port
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.state.base_url = f"http://{host}:{self.port}"
+
+    def start(self) -> Simulator:
+        """Start serving in a daemon thread; returns once the port is open."""
+        if self._server is None:
+            self.bind()
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
+                                        name=f"conoha-sim:{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        if self._server is None:
+            self.bind()
+        self._server.serve_forever(poll_interval=0.1)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.state.store.close()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what a client needs to know ------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.state.base_url
+
+    @property
+    def auth_url(self) -> str:
+        return f"{self.url}/identity/v3"
+
+    def credentials(self, account: int = 0) -> dict[str, str]:
+        """OS_* variables for one of the seeded accounts, as the openstack CLI reads them."""
+        from .seed import ACCOUNTS, DOMAIN, REGION
+        a = ACCOUNTS[account]
+        return {"OS_AUTH_URL": self.auth_url, "OS_USERNAME": a["user_name"],
+                "OS_PASSWORD": a["password"], "OS_PROJECT_ID": a["project_id"],
+                "OS_USER_DOMAIN_NAME": DOMAIN["name"], "OS_REGION_NAME": REGION,
+                "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
