@@ -141,10 +141,11 @@ class SimApp:
         try:
             reply = self.dispatch(request, path, service)
         except ApiError as exc:
-            reply = Reply(envelope(style, exc), exc.status, exc.headers)
             if exc.status == 401:
-                reply.headers.setdefault(
-                    "WWW-Authenticate", f'Keystone uri="{self.sim.base_url}/identity"')
+                # keystonemiddleware, in front of every service, answers 401 in Keystone's words.
+                style = "keystone"
+                exc.headers.setdefault("WWW-Authenticate", f'Keystone uri="{self.sim.base_url}/identity"')
+            reply = Reply(envelope(style, exc), exc.status, exc.headers)
         except Exception:  # a bug of ours: say so in the service's words, never a traceback
             log.exception("simulator error on %s %s", request.method, request.path)
             exc = ApiError(500, "Unexpected API Error. The simulator hit a bug; "
