@@ -122,6 +122,8 @@ def test_control_reset_accounts_and_clock(sim, api):
     assert requests.post(f"{base}/clock", json={"advance": 25 * 3600}, timeout=5).status_code == 200
     assert api.get(f"{sim.url}/networking/v2.0/networks").status_code == 401  # token expired
     assert requests.post(f"{base}/reset", timeout=5).status_code == 200
+    assert requests.post(f"{base}/reset", json={"seed": "x"}, timeout=5).status_code == 400
+    assert requests.post(f"{base}/reset", json={"seed": 9}, timeout=5).json() == {"reset": True, "seed": 9}
     names = [a["user_name"] for a in requests.get(f"{base}/accounts", timeout=5).json()["accounts"]]
     assert names == [a["user_name"] for a in ACCOUNTS]
 
@@ -142,3 +144,33 @@ def test_oversized_and_garbage_requests_never_5xx(api, sim):
     for raw in (b"\xff\xfe", b"null", b'{"security_group": []}', b'{"security_group": {"name": 5}}'):
         r = api.post(f"{sim.url}/networking/v2.0/security-groups", data=raw, headers={"Content-Type": "application/json"})
         assert r.status_code == 400, raw
+
+
+def test_fault_injection_next_n_with_retry_after(api, sim):
+    url = f"{sim.url}/image-service/v2/images"
+    rule = requests.post(f"{sim.url}/_sim/faults", json={"service": "image-service", "path": "/images$",
+                                                         "status": 503, "retry_after": 2, "count": 2}, timeout=5)
+    assert rule.status_code == 201
+    for _ in range(2):
+        r = api.get(url)
+        assert r.status_code == 503 and r.headers["Retry-After"] == "2"
+        assert r.headers["X-Conoha-Learn-Fault"] == rule.json()["fault"]["id"]
+        assert "Injected fault" in r.json()["message"]
+    assert api.get(url).status_code == 200  # the rule is used up
+    assert requests.get(f"{sim.url}/_sim/faults", timeout=5).json() == {"faults": []}
+
+
+def test_fault_in_nova_envelope_and_clear(api, sim):
+    requests.post(f"{sim.url}/_sim/faults", json={"service": "compute", "status": 429, "retry_after": 1}, timeout=5)
+    r = api.get(f"{sim.url}/compute/v2.1/flavors")
+    assert r.status_code == 429 and r.json()["overLimit"]["retryAfter"] == "1"
+    assert requests.delete(f"{sim.url}/_sim/faults", timeout=5).status_code == 204
+    assert api.get(f"{sim.url}/compute/v2.1/flavors").status_code == 200
+
+
+@pytest.mark.parametrize("rule", [{}, {"status": 200}, {"service": "nova", "status": 503},
+                                  {"path": "(", "status": 503}, {"status": 503, "bogus": 1},
+                                  {"latency": 99}, {"status": 503, "probability": 2}])
+def test_bad_fault_rules_are_400(sim, rule):
+    r = requests.post(f"{sim.url}/_sim/faults", json=rule, timeout=5)
+    assert r.status_code == 400 and r.json()["error"]["message"]

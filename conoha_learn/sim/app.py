@@ -167,15 +167,15 @@ class SimApp:
         if request.content_length and request.content_length > MAX_BODY_BYTES:
             raise ApiError(413, f"Request is too large: at most {MAX_BODY_BYTES} bytes.")
         call = Call(request, self.sim, service, args)
+        hook = self.sim.before_request
+        if hook is not None:  # fault injection (faults.py): before auth, as a failing proxy would
+            early = hook(call)
+            if early is not None:
+                return early
         if route.auth:
             call.token = self.sim.authenticate(request.headers.get("X-Auth-Token"))
             if call.token is None:
                 raise ApiError(401, AUTH_REQUIRED)
-        hook = self.sim.before_request
-        if hook is not None:  # fault injection and the like (control.py)
-            early = hook(call)
-            if early is not None:
-                return early
         return route.handler(call)
 
     def render(self, request: Request, reply: Reply, service: str, request_id: str) -> Response:

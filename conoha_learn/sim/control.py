@@ -1,11 +1,16 @@
 """The simulator's own control API, under ``/_sim`` (kept off every OpenStack path).
 
     GET  /_sim               what this simulator is: version, settings, services
-    POST /_sim/reset         back to a fresh simulator (same seed: the same ids again)
+    POST /_sim/reset         back to a fresh simulator (same seed: the same ids again);
+                             {"seed": N} changes the seed
     GET  /_sim/accounts      the API users and their tenants (never passwords)
     POST /_sim/accounts      {"user_name", "password", "project_name"} -> a new account
     POST /_sim/clock         {"advance": seconds} moves time forward (to expire a token)
     GET  /_sim/resources     how many of each resource every project has
+    GET  /_sim/faults        the active fault rules (faults.py)
+    POST /_sim/faults        add one: {"service", "method", "path", "status", "retry_after",
+                             "latency", "probability", "count"}
+    DELETE /_sim/faults      remove them all
 
 No token is needed: the simulator listens on loopback, for one learner or one test.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from . import identity
+from . import faults, identity
 from .app import Call, Reply, Route
 from .errors import ApiError
 
@@ -34,8 +39,15 @@ def info(call: Call) -> Reply:
 
 
 def reset(call: Call) -> Reply:
+    """Optionally with ``{"seed": N}`` (or ``{"seed": null}`` for random ids) to change the seed."""
+    body = call.body() if call.request.get_data(cache=True) else {}
+    if "seed" in body:
+        seed = body["seed"]
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise ApiError(400, "'seed' must be a whole number, or null for random ids.")
+        call.sim.config.seed = seed
     call.sim.reset()
-    return Reply({"reset": True})
+    return Reply({"reset": True, "seed": call.sim.config.seed})
 
 
 def list_accounts(call: Call) -> Reply:
@@ -70,6 +82,21 @@ def resources(call: Call) -> Reply:
     return Reply({"resources": counts})
 
 
+def list_faults(call: Call) -> Reply:
+    return Reply({"faults": call.sim.faults.listing()})
+
+
+def add_fault(call: Call) -> Reply:
+    rule = faults.parse_rule(call.body(), rule_id=f"fault-{call.sim.ids.hex()[:8]}")
+    call.sim.faults.add(rule)
+    return Reply({"fault": faults.asdict(rule)}, 201)
+
+
+def clear_faults(call: Call) -> Reply:
+    call.sim.faults.clear()
+    return Reply(None, 204)
+
+
 ROUTES = [
     Route("GET", "/_sim", info, auth=False),
     Route("POST", "/_sim/reset", reset, auth=False),
@@ -77,4 +104,7 @@ ROUTES = [
     Route("POST", "/_sim/accounts", create_account, auth=False),
     Route("POST", "/_sim/clock", move_clock, auth=False),
     Route("GET", "/_sim/resources", resources, auth=False),
+    Route("GET", "/_sim/faults", list_faults, auth=False),
+    Route("POST", "/_sim/faults", add_fault, auth=False),
+    Route("DELETE", "/_sim/faults", clear_faults, auth=False),
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import identity, image, network, seed
 from .clock import Clock, Ids
+from .faults import Faults
 from .store import Store
 
 
@@ -27,7 +28,8 @@ class SimState:
         self.ids = Ids(self.config.seed)
         self.store = Store(self.config.state_file or ":memory:")
         self.base_url = "http://127.0.0.1"  # replaced by the server once it has a port
-        self.before_request = None          # optional hook(call) -> Reply | None (fault injection)
+        self.faults = Faults(self.config.seed)
+        self.before_request = self.faults   # consulted before every request (faults.py)
         if self.store.get_meta("seeded") is None:
             self.load_seed()
 
@@ -46,6 +48,7 @@ class SimState:
             self.store.clear()
             self.clock = Clock(self.config.seed)
             self.ids = Ids(self.config.seed)
+            self.faults.clear()
             self.load_seed()
 
     def add_account(self, user_name: str, password: str, project_name: str,

@@ -1,0 +1,133 @@
+"""The simulator must be a cloud to real clients, not only to our own code.
+
+openstacksdk runs in this process; python-openstackclient runs as a learner runs it, as the
+`openstack` command in a subprocess with OS_* variables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+openstack = pytest.importorskip("openstack")
+
+pytestmark = pytest.mark.clients
+ADMIN_PASS = "Learn-Conoha-2015"
+
+
+@pytest.fixture
+def sdk(sim):
+    creds = sim.credentials()
+    conn = openstack.connect(
+        auth_url=creds["OS_AUTH_URL"], username=creds["OS_USERNAME"], password=creds["OS_PASSWORD"],
+        project_id=creds["OS_PROJECT_ID"], user_domain_name="gnc", region_name="c3j1",
+        interface="public", identity_api_version="3", load_yaml_config=False, load_envvars=False)
+    yield conn
+    conn.close()
+
+
+def test_openstacksdk_full_server_lifecycle(sdk, sim):
+    assert sdk.current_project_id == sim.credentials()["OS_PROJECT_ID"]
+    flavors = {f.name: f for f in sdk.compute.flavors()}
+    assert "g2l-t-c2m1" in flavors and flavors["g2l-t-c2m1"].ram == 1024
+    images = {i.name: i for i in sdk.image.images()}
+    image = images["vmi-ubuntu-24.04-amd64"]
+
+    volume = sdk.block_storage.create_volume(size=100, image_id=image.id, name="boot-sdk",
+                                             volume_type="c3j1-ds02-boot")
+    volume = sdk.block_storage.wait_for_status(volume, "available", interval=0.05, wait=10)
+
+    server = sdk.compute.create_server(
+        name="sdk-vm", flavor_id=flavors["g2l-t-c2m1"].id, admin_password=ADMIN_PASS,
+        block_device_mapping=[{"uuid": volume.id, "source_type": "volume", "destination_type": "volume",
+                               "boot_index": 0, "delete_on_termination": False}],
+        metadata={"instance_name_tag": "sdk-vm"})
+    server = sdk.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
+    assert server.addresses and server.flavor["id"] == flavors["g2l-t-c2m1"].id
+    assert sdk.block_storage.get_volume(volume.id).status == "in-use"
+
+    sdk.compute.stop_server(server)
+    sdk.compute.wait_for_server(server, status="SHUTOFF", interval=0.05, wait=10)
+    sdk.compute.start_server(server)
+    sdk.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
+    sdk.compute.reboot_server(server, "HARD")
+    sdk.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
+    assert [s.name for s in sdk.compute.servers()] == ["sdk-vm"]
+
+    sdk.compute.delete_server(server)
+    sdk.compute.wait_for_delete(server, interval=0.05, wait=10)
+    assert sdk.block_storage.wait_for_status(volume, "available", interval=0.05, wait=10)
+    sdk.block_storage.delete_volume(volume)
+    sdk.block_storage.wait_for_delete(volume, interval=0.05, wait=10)
+
+
+def test_openstacksdk_sees_typed_errors(sdk):
+    from openstack import exceptions
+    with pytest.raises(exceptions.NotFoundException) as info:
+        sdk.compute.get_server("00000000-0000-4000-8000-000000000000")
+    assert "could not be found" in str(info.value)
+
+
+def test_openstacksdk_paginates_servers(sdk, sim):
+    image = next(sdk.image.images(name="vmi-debian-12.5-amd64"))
+    flavor = sdk.compute.find_flavor("g2l-t-c1m512")
+    for i in range(3):
+        vol = sdk.block_storage.create_volume(size=30, image_id=image.id, volume_type="c3j1-as01-boot")
+        sdk.block_storage.wait_for_status(vol, "available", interval=0.05, wait=10)
+        sdk.compute.create_server(name=f"page-{i}", flavor_id=flavor.id,
+                                  block_device_mapping=[{"uuid": vol.id, "boot_index": 0}])
+    names = [s.name for s in sdk.compute.servers(limit=2)]
+    assert sorted(names) == ["page-0", "page-1", "page-2"]
+
+
+# --- python-openstackclient, as a learner runs it in a terminal ---------------------------------
+
+def _osc_binary() -> str:
+    found = shutil.which("openstack", path=os.path.dirname(sys.executable)) or shutil.which("openstack")
+    if not found:
+        pytest.skip("python-openstackclient is not installed (pip install -e '.[course]')")
+    return found
+
+
+def osc(sim, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env.update(sim.credentials())
+    return subprocess.run([_osc_binary(), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def osc_json(sim, *args: str):
+    done = osc(sim, *args, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_openstackclient_reads_the_cloud(sim):
+    token = osc_json(sim, "token", "issue")
+    assert token["project_id"] == sim.credentials()["OS_PROJECT_ID"] and token["id"].startswith("gAAAAA")
+    catalog = {row["Name"]: row for row in osc_json(sim, "catalog", "list")}
+    assert catalog["nova"]["Type"] == "compute" and sim.url in json.dumps(catalog["nova"]["Endpoints"])
+    assert "g2l-t-c4m4" in {row["Name"] for row in osc_json(sim, "flavor", "list")}
+    assert "vmi-rocky-9-amd64" in {row["Name"] for row in osc_json(sim, "image", "list")}
+    assert osc_json(sim, "server", "list") == []
+
+
+def test_openstackclient_server_create_show_delete(sim):
+    image_id = next(i["ID"] for i in osc_json(sim, "image", "list") if i["Name"] == "vmi-ubuntu-24.04-amd64")
+    volume = osc_json(sim, "volume", "create", "--size", "100", "--image", image_id,
+                      "--type", "c3j1-ds02-boot", "boot-osc")
+    created = osc_json(sim, "server", "create", "--flavor", "g2l-t-c2m1", "--volume", volume["id"],
+                       "--wait", "osc-vm")
+    assert created["name"] == "osc-vm" and created["status"] == "ACTIVE"
+    shown = osc_json(sim, "server", "show", "osc-vm")
+    assert shown["id"] == created["id"] and shown["flavor"].startswith("g2l-t-c2m1")
+    listed = osc_json(sim, "server", "list")
+    assert [(s["Name"], s["Status"]) for s in listed] == [("osc-vm", "ACTIVE")]
+    deleted = osc(sim, "server", "delete", "--wait", "osc-vm")
+    assert deleted.returncode == 0, deleted.stderr
+    assert osc_json(sim, "server", "list") == []
+    assert osc(sim, "server", "show", "osc-vm").returncode != 0
