@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from . import seed
+from . import fields, seed
 from .app import Call, Reply, Route, paginate
 from .clock import isoformat
 from .errors import ApiError
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 V4_POOL = ipaddress.ip_network("198.18.0.0/15")
 V6_POOL = ipaddress.ip_network("2001:db8:18::/64")
 PUBLIC_NAME = "ext-198-18-0-0-15"
-NAME_MAX = 255
 # Query parameters that are not field filters (Neutron's list API).
 NON_FILTERS = {"fields", "limit", "marker", "page_reverse", "sort_key", "sort_dir"}
 
@@ -77,14 +76,14 @@ def _create_group(sim: SimState, project_id: str, name: str, description: str) -
     return group
 
 
-def _create_rule(sim: SimState, project_id: str, group_id: str, fields: dict) -> dict:
+def _create_rule(sim: SimState, project_id: str, group_id: str, values: dict) -> dict:
     rule = _stamp(sim, {
         "id": sim.ids.uuid(), "security_group_id": group_id, "project_id": project_id,
-        "tenant_id": project_id, "direction": fields["direction"], "ethertype": fields["ethertype"],
-        "protocol": fields.get("protocol"), "port_range_min": fields.get("port_range_min"),
-        "port_range_max": fields.get("port_range_max"),
-        "remote_ip_prefix": fields.get("remote_ip_prefix"),
-        "remote_group_id": fields.get("remote_group_id"), "description": fields.get("description", "")})
+        "tenant_id": project_id, "direction": values["direction"], "ethertype": values["ethertype"],
+        "protocol": values.get("protocol"), "port_range_min": values.get("port_range_min"),
+        "port_range_max": values.get("port_range_max"),
+        "remote_ip_prefix": values.get("remote_ip_prefix"),
+        "remote_group_id": values.get("remote_group_id"), "description": values.get("description", "")})
     sim.store.put("security_group_rule", rule, project_id)
     return rule
 
@@ -222,18 +221,10 @@ def _with_rules(call: Call, group: dict) -> dict:
     return {**group, "security_group_rules": rules}
 
 
-def _text(body: dict, key: str, default: str = "") -> str:
-    value = body.get(key, default)
-    if not isinstance(value, str) or len(value) > NAME_MAX:
-        raise ApiError(400, f"Invalid input for {key}. Reason: '{str(value)[:40]}' is not a string "
-                            f"of at most {NAME_MAX} characters.")
-    return value
-
-
 def create_security_group(call: Call) -> Reply:
     body = call.body("security_group")
-    name = _text(body, "name")
-    description = _text(body, "description")
+    name = fields.text(body, "name") or ""
+    description = fields.text(body, "description") or ""
     with call.sim.store.transaction():
         group = _create_group(call.sim, call.project_id, name, description)
     return Reply({"security_group": _with_rules(call, group)}, 201)
@@ -244,7 +235,7 @@ def update_security_group(call: Call) -> Reply:
     body = call.body("security_group")
     for key in ("name", "description"):
         if key in body:
-            group[key] = _text(body, key)
+            group[key] = fields.text(body, key) or ""
     call.sim.store.put("security_group", _stamp(call.sim, group), call.project_id)
     return Reply({"security_group": _with_rules(call, group)})
 
@@ -295,10 +286,10 @@ def create_security_group_rule(call: Call) -> Reply:
         except ValueError:
             raise ApiError(400, f"Invalid input for remote_ip_prefix. Reason: '{str(prefix)[:50]}' "
                                 "is not a valid IP prefix such as 192.0.2.0/24.") from None
-    fields = {"direction": body["direction"], "ethertype": body.get("ethertype", "IPv4"),
+    values = {"direction": body["direction"], "ethertype": body.get("ethertype", "IPv4"),
               "protocol": protocol, "port_range_min": ports[0], "port_range_max": ports[1],
-              "remote_ip_prefix": prefix, "description": _text(body, "description")}
-    rule = _create_rule(call.sim, call.project_id, group_id, fields)
+              "remote_ip_prefix": prefix, "description": fields.text(body, "description") or ""}
+    rule = _create_rule(call.sim, call.project_id, group_id, values)
     return Reply({"security_group_rule": rule}, 201)
 
 
