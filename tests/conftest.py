@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import requests
+from sim_session import login
 
 from conoha_learn.sim import Simulator
-from conoha_learn.sim.seed import ACCOUNTS
 
 
 @pytest.fixture
@@ -14,20 +13,6 @@ def sim():
     """A fresh simulator per test (it starts in milliseconds): no delays, fixed seed."""
     with Simulator(delay=0, seed=42) as s:
         yield s
-
-
-def login(sim: Simulator, account: int = 0) -> requests.Session:
-    """A requests.Session carrying a project-scoped token of a seeded account."""
-    a = ACCOUNTS[account]
-    body = {"auth": {"identity": {"methods": ["password"],
-                                  "password": {"user": {"id": a["user_id"], "password": a["password"]}}},
-                     "scope": {"project": {"id": a["project_id"]}}}}
-    session = requests.Session()
-    r = session.post(f"{sim.auth_url}/auth/tokens", json=body, timeout=10)
-    assert r.status_code == 201, r.text
-    session.headers["X-Auth-Token"] = r.headers["X-Subject-Token"]
-    session.token_body = r.json()["token"]
-    return session
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import requests
 from conoha_learn.sim import Simulator
 from conoha_learn.sim.seed import ACCOUNTS, images
 
-from conftest import login
+from sim_session import login
 
 PROJECT = ACCOUNTS[0]["project_id"]
 OTHER_PROJECT = ACCOUNTS[1]["project_id"]

@@ -1,0 +1,127 @@
+"""conn.cleanup(): delete what this library created, and nothing else.
+
+What counts as ours:
+* servers carrying the metadata tag ``conoha_learn: "1"`` (create_server puts it there),
+* volumes with the same tag (boot volumes made by create_server), plus the volumes of the
+  servers we delete,
+* key pairs created or imported through this connection.
+
+A server you made some other way (the CLI, the control panel, a raw ``conn.post``) has no tag
+and is left alone. On real ConoHa a forgotten server or volume is billed, so the report lists
+everything removed, and anything that could not be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .compute import display_name
+from .errors import ConohaLearnError, NotFound
+from .service import tagged
+
+if TYPE_CHECKING:
+    from .connection import Connection
+
+
+@dataclass
+class CleanupReport:
+    servers: list[str] = field(default_factory=list)    # "name (id)" of each deleted server
+    volumes: list[str] = field(default_factory=list)
+    keypairs: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # servers without our tag
+    failed: list[str] = field(default_factory=list)      # what could not be removed, and why
+
+    def __str__(self) -> str:
+        lines = [f"Removed {len(self.servers)} server(s), {len(self.volumes)} volume(s), "
+                 f"{len(self.keypairs)} key pair(s)."]
+        for kind, names in (("server", self.servers), ("volume", self.volumes),
+                            ("key pair", self.keypairs)):
+            lines += [f"  - {kind} {n}" for n in names]
+        if self.left_alone:
+            lines.append(f"Left alone (not created by conoha_learn): {', '.join(self.left_alone)}")
+        if self.failed:
+            lines.append("Could NOT remove (run conn.cleanup() again, or delete by hand):")
+            lines += [f"  ! {f}" for f in self.failed]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def _label(resource: dict, name: str | None = None) -> str:
+    return f"{name or resource.get('name') or '?'} ({resource['id']})"
+
+
+def cleanup(conn: Connection, *, wait: bool = True, progress: bool = True) -> CleanupReport:
+    report = CleanupReport()
+    deleted, their_volumes = _delete_servers(conn, report, wait=wait, progress=progress)
+    _delete_volumes(conn, report, deleted, their_volumes, wait=wait, progress=progress)
+    _delete_keypairs(conn, report)
+    return report
+
+
+def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
+                    progress: bool) -> tuple[set[str], set[str]]:
+    """Delete tagged servers; returns their ids and the ids of the volumes they used."""
+    compute = conn.compute
+    deleted: list[dict] = []
+    volume_ids: set[str] = set()
+    for server in compute.server_list():
+        label = _label(server, display_name(server))
+        if not tagged(server):
+            report.left_alone.append(label)
+            continue
+        volume_ids |= {v["id"] for v in server.get("os-extended-volumes:volumes_attached") or []}
+        try:
+            compute.delete(server)
+        except NotFound:
+            pass  # already gone: fine
+        except ConohaLearnError as exc:
+            report.failed.append(f"server {label}: {exc.message}")
+            continue
+        report.servers.append(label)
+        deleted.append(server)
+    if wait:  # a volume is only released once its server is really gone
+        for server in deleted:
+            try:
+                compute.wait(server, "DELETED", progress=progress)
+            except ConohaLearnError as exc:
+                report.failed.append(f"server {_label(server)}: {exc.message}")
+    return {s["id"] for s in deleted}, volume_ids
+
+
+def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: set[str],
+                    their_volumes: set[str], *, wait: bool, progress: bool) -> None:
+    storage = conn.block_storage
+    for volume in storage.volume_list():
+        if not (tagged(volume) or volume["id"] in their_volumes):
+            continue
+        users = {a.get("server_id") for a in volume.get("attachments") or []}
+        if users - deleted_servers:  # ours, but a server that stays still uses it
+            report.left_alone.append(f"volume {_label(volume)} (in use by a server that stays)")
+            continue
+        try:
+            # Wait for in-use (or still creating) volumes to be released; errored ones can go now.
+            if wait and volume.get("status") not in ("available", "error"):
+                storage.wait(volume, "available", progress=progress)
+            storage.delete_volume(volume)
+        except NotFound:
+            pass
+        except ConohaLearnError as exc:
+            report.failed.append(f"volume {_label(volume)}: {exc.message}")
+            continue
+        report.volumes.append(_label(volume))
+
+
+def _delete_keypairs(conn: Connection, report: CleanupReport) -> None:
+    for name in sorted(conn.created_keypairs):
+        try:
+            conn.compute.delete_keypair(name)
+        except NotFound:
+            conn.created_keypairs.discard(name)
+            continue
+        except ConohaLearnError as exc:
+            report.failed.append(f"key pair {name}: {exc.message}")
+            continue
+        report.keypairs.append(name)

@@ -1,0 +1,94 @@
+"""Polling until a resource reaches a status, with a progress bar, failing fast on ERROR.
+
+Creating a server returns at once with status BUILD; the cloud finishes the work in the
+background. The client's job is to ask again every few seconds (`GET /servers/{id}`) until the
+status is ACTIVE, to stop at once if it becomes ERROR, and to give up after a bounded time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .errors import ResourceFailed, WaitTimeout
+
+DELETED = "DELETED"  # target status meaning "until the API answers 404"
+FAILURE_STATUSES = ("ERROR", "ERROR_DELETING", "ERROR_RESTORING", "ERROR_EXTENDING")
+PROGRESS_VARIABLE = "CONOHA_LEARN_PROGRESS"  # "0": no progress bars anywhere (tests, recordings)
+
+
+class _Progress:
+    """A tqdm bar (tqdm.auto: a widget in Jupyter, text in a terminal) showing status and %."""
+
+    def __init__(self, what: str, enabled: bool):
+        self.bar = None
+        self.what = what
+        if enabled and os.environ.get(PROGRESS_VARIABLE, "1") != "0":
+            from tqdm.auto import tqdm  # imported only when something is waited for
+
+            self.bar = tqdm(total=100, desc=what, leave=True,
+                            bar_format="{desc} {percentage:3.0f}%|{bar}| [{elapsed}]")
+
+    def show(self, status: str, percent: Any = None, done: bool = False) -> None:
+        if self.bar is None:
+            return
+        self.bar.set_description_str(f"{self.what}: {status}", refresh=False)
+        if done:
+            target = 100
+        elif isinstance(percent, (int, float)):  # Nova's "progress" while building
+            target = min(100, percent)
+        else:
+            target = self.bar.n
+        self.bar.update(max(0, target - self.bar.n))  # a bar only moves forward
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def status_of(resource: dict | None) -> str:
+    return DELETED if resource is None else str(resource.get("status", "UNKNOWN"))
+
+
+def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeout: float,
+             interval: float, progress: bool = True,
+             clock: Callable[[], float] = time.monotonic,
+             sleep: Callable[[float], None] = time.sleep) -> dict | None:
+    """Call ``fetch()`` every ``interval`` seconds until the resource's status is ``target``.
+
+    ``fetch`` returns the resource (a dict with "status") or None once it no longer exists;
+    ``target="DELETED"`` waits for exactly that. Raises `ResourceFailed` on an ERROR status (or
+    if the resource vanishes while we wait for something else) and `WaitTimeout` after
+    ``timeout`` seconds.
+    """
+    if timeout <= 0 or interval <= 0:
+        raise ValueError("timeout and interval must be positive numbers of seconds")
+    deadline = clock() + timeout
+    bar = _Progress(what, progress)
+    try:
+        while True:
+            resource = fetch()
+            status = status_of(resource)
+            if status.upper() == target.upper():
+                bar.show(status, done=True)
+                return resource
+            bar.show(status, (resource or {}).get("progress"))
+            if resource is None:
+                raise ResourceFailed(f"{what} was deleted while waiting for {target}.")
+            if status.upper() in FAILURE_STATUSES:
+                fault = (resource.get("fault") or {}).get("message")
+                raise ResourceFailed(f"{what} went to {status} while waiting for {target}"
+                                     + (f": {fault}" if fault else "."),
+                                     hint="It will not recover by waiting. Delete it and try "
+                                          "again (conn.cleanup() removes what you created).")
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise WaitTimeout(f"{what} is still {status} after {timeout:g} seconds "
+                                  f"(waiting for {target}).",
+                                  hint="It may just be slow: wait again with a longer timeout=, "
+                                       "or look at it with conn.compute.get_server(...).")
+            sleep(min(interval, remaining))
+    finally:
+        bar.close()

@@ -1,0 +1,79 @@
+"""conn.cleanup(): what the library created goes, everything else stays."""
+
+from __future__ import annotations
+
+from lib_helpers import fault_hits, inject_fault
+
+import conoha_learn as cl
+from conoha_learn.sim.seed import ACCOUNTS
+
+IMAGE = "vmi-ubuntu-24.04-amd64"
+
+
+def untagged_server(conn) -> str:
+    """A server made by hand with raw calls (as the CLI or the control panel would): no tag."""
+    image_id = conn.image.find(IMAGE)["id"]
+    flavor_id = next(f["id"] for f in conn.compute.flavor_list() if f["name"] == "g2l-t-c2m1")
+    vol = conn.post("block-storage", "/volumes", json={"volume": {
+        "size": 100, "imageRef": image_id, "volume_type": "c3j1-ds02-boot", "name": "mine-boot"}})["volume"]
+    conn.block_storage.wait(vol, "available", interval=0.05, progress=False)
+    server = conn.post("compute", "/servers", json={"server": {
+        "flavorRef": flavor_id, "block_device_mapping_v2": [{"uuid": vol["id"]}],
+        "metadata": {"instance_name_tag": "mine"}}})["server"]
+    conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
+    return server["id"]
+
+
+def test_cleanup_deletes_only_what_the_library_created(sim):
+    conn = cl.connect(sim=sim)
+    keep = untagged_server(conn)
+    conn.post("compute", "/os-keypairs", json={"keypair": {"name": "hand-made"}})
+    conn.compute.create_keypair("lib-key")
+    ours = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1", image=IMAGE,
+                                      key_name="lib-key", progress=False)
+    conn.compute.wait(ours, "ACTIVE", interval=0.05, progress=False)
+    spare = conn.block_storage.create_volume(200, name="spare")  # tagged, never attached
+    conn.block_storage.wait(spare, "available", interval=0.05, progress=False)
+
+    report = conn.cleanup(progress=False)
+
+    assert report.servers == [f"web-1 ({ours['id']})"]
+    assert sorted(v.split(" ")[0] for v in report.volumes) == ["spare", "web-1-boot"]
+    assert report.keypairs == ["lib-key"] and report.failed == []
+    assert report.left_alone == [f"mine ({keep})"]
+    servers = conn.compute.servers()
+    assert list(servers["id"]) == [keep] and list(servers["status"]) == ["ACTIVE"]
+    assert [v["name"] for v in conn.block_storage.volume_list()] == ["mine-boot"]
+    assert list(conn.compute.keypairs()["name"]) == ["hand-made"]
+    text = str(report)
+    assert text.startswith("Removed 1 server(s), 2 volume(s), 1 key pair(s).")
+    assert "Left alone (not created by conoha_learn): mine" in text
+    # Nothing left to do: a second run removes nothing and still leaves the hand-made server.
+    again = conn.cleanup(progress=False)
+    assert (again.servers, again.volumes, again.keypairs) == ([], [], [])
+    assert sim.state.store.count("server", ACCOUNTS[0]["project_id"]) == 1
+
+
+def test_a_tagged_volume_under_a_kept_server_is_left_alone(sim):
+    conn = cl.connect(sim=sim)
+    image_id = conn.image.find(IMAGE)["id"]
+    vol = conn.block_storage.create_volume(100, name="lib-boot", image=image_id)  # tagged
+    conn.block_storage.wait(vol, "available", interval=0.05, progress=False)
+    flavor_id = next(f["id"] for f in conn.compute.flavor_list() if f["name"] == "g2l-t-c2m1")
+    conn.post("compute", "/servers", json={"server": {                       # not tagged
+        "flavorRef": flavor_id, "block_device_mapping_v2": [{"uuid": vol["id"]}]}})
+    report = conn.cleanup(progress=False)
+    assert report.volumes == [] and report.failed == []
+    assert any("lib-boot" in item and "stays" in item for item in report.left_alone)
+    assert len(conn.block_storage.volume_list()) == 1
+
+
+def test_what_cannot_be_removed_is_reported(sim):
+    conn = cl.connect(sim=sim)
+    conn.block_storage.create_volume(200, name="spare")
+    inject_fault(sim, 500, count=1, service="block-storage", path="/volumes/", method="DELETE")
+    report = conn.cleanup(progress=False)
+    assert fault_hits(conn) == 1 and report.volumes == []
+    assert len(report.failed) == 1 and report.failed[0].startswith("volume spare")
+    assert "Could NOT remove" in str(report) and "  ! volume spare" in str(report)
+    assert conn.cleanup(progress=False).volumes[0].startswith("spare")  # the next run succeeds
