@@ -44,6 +44,8 @@ _LAZY = {
     "login_form": "login_form",
     "Exchange": "http",
     "Token": "auth",
+    "check": "exercises",
+    "hint": "exercises",
 }
 
 __all__ = [
