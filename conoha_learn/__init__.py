@@ -46,6 +46,7 @@ _LAZY = {
     "Token": "auth",
     "check": "exercises",
     "hint": "exercises",
+    "use_in_terminal": "magics",
 }
 
 __all__ = [
@@ -66,6 +67,30 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext conoha_learn``: the ``%openstack`` magic (magics.py)."""
+    from .magics import load_ipython_extension as load
+    load(ipython)
+
+
+def _set_up_jupyter_kernel() -> None:
+    """In a Jupyter kernel: register ``%openstack``, and start the cassette that
+    CONOHA_LEARN_MODE=replay/record asks for before the notebook sends anything (cassette.py)."""
+    import os
+    import sys
+
+    if "IPython" not in sys.modules:  # a plain script: nothing to do, nothing imported
+        return
+    from .magics import register_in_running_kernel
+    if register_in_running_kernel() and os.environ.get("CONOHA_LEARN_MODE", "").strip().lower() \
+            in ("replay", "record"):
+        from .cassette import activate_from_environment
+        activate_from_environment()
+
+
+_set_up_jupyter_kernel()
 
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time these come from __getattr__

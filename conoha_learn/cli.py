@@ -1,6 +1,8 @@
 """The ``conoha-learn`` command.
 
     conoha-learn sim [--port 8765] [--host 127.0.0.1] [--seed N] [--delay S] [--state FILE]
+    conoha-learn record notebooks/ [NAMES...] [--live] [--seed N] [--delay S]
+    conoha-learn audit [PATHS...]
 """
 
 from __future__ import annotations
@@ -101,6 +103,50 @@ def cmd_lab(args: argparse.Namespace) -> int:
             sim.stop()
 
 
+def _notebooks(path: str, names: Sequence[str]) -> list[str]:
+    """The notebooks in a folder (or the one named), those whose name starts with one of ``names``."""
+    import os
+
+    if os.path.isfile(path):
+        return [path]
+    found = sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".ipynb"))
+    return [nb for nb in found if not names or os.path.basename(nb).startswith(tuple(names))]
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Record each notebook's cassette, then replay it to save outputs that match."""
+    from .cassette import record_notebook
+
+    notebooks = _notebooks(args.path, args.names)
+    if not notebooks:
+        print(f"conoha-learn record: no notebooks in {args.path}"
+              + (f" starting with {', '.join(args.names)}" if args.names else ""), file=sys.stderr)
+        return 2
+    if args.live:
+        print("Recording against the live cloud in OS_* / clouds.yaml: servers the notebooks create "
+              "cost money until they are deleted.", file=sys.stderr)
+    failed = []
+    for notebook in notebooks:
+        print(f"{notebook}: recording from {'ConoHa (live)' if args.live else 'a fresh simulator'}...",
+              flush=True)
+        try:
+            cassette, count = record_notebook(notebook, live=args.live, seed=args.seed,
+                                              delay=args.delay, timeout=args.timeout)
+        except Exception as exc:  # a cell failed: say which notebook, keep its old cassette
+            print(f"{notebook}: FAILED, old cassette and outputs kept.\n{exc}", file=sys.stderr)
+            failed.append(notebook)
+            continue
+        print(f"{notebook}: {count} exchanges in {cassette}; outputs saved from the replay.")
+    if failed:
+        print(f"\n{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import main as audit
+    return audit(args.paths)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .sim import DEFAULT_PORT
     parser = argparse.ArgumentParser(prog="conoha-learn",
@@ -120,6 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     lab = commands.add_parser("lab", help="open the course in JupyterLab, with the simulator running")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     lab.set_defaults(func=cmd_lab)
+
+    record = commands.add_parser("record", help="re-record notebooks' cassettes and save their outputs")
+    record.add_argument("path", help="a folder of notebooks (e.g. notebooks/) or one .ipynb")
+    record.add_argument("names", nargs="*", help="only notebooks whose name starts so (e.g. 02 03_servers)")
+    record.add_argument("--live", action="store_true",
+                        help="record from real ConoHa (OS_* or clouds.yaml) instead of a fresh simulator")
+    record.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
+    record.add_argument("--delay", type=float, default=3.0,
+                        help="simulator seconds a status change takes (default 3)")
+    record.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
+    record.set_defaults(func=cmd_record)
+
+    audit = commands.add_parser("audit", help="look for tokens, passwords and keys in files (exit 1 if any)")
+    audit.add_argument("paths", nargs="*", default=["."], help="files and folders (default: .)")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 

@@ -274,15 +274,20 @@ def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str
     global _current
     mode = resolve_mode("sim" if mode is None and sim is not None else mode)
     if mode in ("replay", "record"):
-        raise NotImplementedError(
-            f"Mode {mode!r} (cassettes) is not wired in yet. Use mode='sim' to practise "
-            "locally or mode='live' with your ConoHa account.")
+        from . import cassette
+        cassette.ensure_active(mode)  # before any requests.Session exists (vcrpy patches new ones)
     overrides = dict(auth_url=auth_url, username=username, user_id=user_id, password=password,
                      project_id=project_id, project_name=project_name,
                      user_domain_name=user_domain_name, region=region,
                      identity_api_version=identity_api_version)
     simulator = None
     if credentials is None and mode == "sim":
+        credentials, simulator = _sim_login(sim, cloud, auth_url, identity_api_version)
+    elif credentials is None and mode == "replay":
+        credentials = _replay_login(identity_api_version)
+    elif credentials is None and mode == "record" and find_credentials(cloud) is None:
+        # record: the cloud OS_* or clouds.yaml name (`conoha-learn record` puts a fresh
+        # simulator's there), else the simulator sim mode would use
         credentials, simulator = _sim_login(sim, cloud, auth_url, identity_api_version)
     elif credentials is None:
         credentials = _live_login(cloud, any(overrides.values()))
@@ -316,6 +321,19 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
         from .local_sim import find_or_start
         base_url, started = find_or_start()
     return sim_credentials(base_url, identity_api_version), started
+
+
+def _replay_login(identity_api_version: str | None) -> Credentials:
+    """The credentials the cassette was recorded with (placeholders where they were scrubbed):
+    replayed requests must go to the recorded URLs."""
+    from dataclasses import replace
+
+    from . import cassette
+    from .config import from_env
+
+    _, path = cassette.active()
+    found = from_env(cassette.replay_credentials(path, normalise_version(identity_api_version)))
+    return replace(found, source=f"the cassette {path.name}")
 
 
 def _live_login(cloud: str | None, has_arguments: bool) -> Credentials:

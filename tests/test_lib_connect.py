@@ -80,8 +80,11 @@ def test_mode_from_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("mode", ["replay", "record"])
-def test_cassette_modes_are_not_wired_yet(mode):
-    with pytest.raises(NotImplementedError, match="sim"):
+def test_cassette_modes_need_a_cassette(mode, monkeypatch):
+    # Wired in conoha_learn/cassette.py; tests/test_cassette_connect.py covers them fully.
+    monkeypatch.delenv("CONOHA_LEARN_CASSETTE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    with pytest.raises(cl.ConfigError, match="CONOHA_LEARN_CASSETTE"):
         cl.connect(mode)
 
 
