@@ -52,10 +52,18 @@ def status_of(resource: dict | None) -> str:
     return DELETED if resource is None else str(resource.get("status", "UNKNOWN"))
 
 
+def _replay_aware_sleep(seconds: float) -> None:
+    """Sleep between polls, except when replaying a cassette: recorded answers need no waiting."""
+    from . import cassette
+    current = cassette.active()
+    if current is None or current[0] != "replay":
+        time.sleep(seconds)
+
+
 def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeout: float,
              interval: float, progress: bool = True,
              clock: Callable[[], float] = time.monotonic,
-             sleep: Callable[[float], None] = time.sleep) -> dict | None:
+             sleep: Callable[[float], None] | None = None) -> dict | None:
     """Call ``fetch()`` every ``interval`` seconds until the resource's status is ``target``.
 
     ``fetch`` returns the resource (a dict with "status") or None once it no longer exists;
@@ -65,6 +73,8 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     """
     if timeout <= 0 or interval <= 0:
         raise ValueError("timeout and interval must be positive numbers of seconds")
+    if sleep is None:
+        sleep = _replay_aware_sleep
     deadline = clock() + timeout
     bar = _Progress(what, progress)
     try:
