@@ -19,8 +19,13 @@ setup: $(STAMP)
 lab: $(STAMP)  ## open the course in JupyterLab, with the simulator running beside it
 	$(BIN)/conoha-learn lab
 
+# The whole test suite: tests/; then the notebooks' stored outputs against a replay of their
+# cassettes (nbval; no simulator, no network; a separate run, so that tests/conftest.py and
+# notebooks/conftest.py never meet); then no token, password or key in what would be committed.
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval --nbval-current-env -p no:python notebooks
+	$(BIN)/conoha-learn audit .
 
 sim: $(STAMP)  ## just the simulator, in the foreground
 	$(BIN)/conoha-learn sim

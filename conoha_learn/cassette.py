@@ -454,6 +454,16 @@ def _cassette_class() -> type:
         return _CASSETTE_CLASS
     from vcr.cassette import Cassette
     from vcr.record_mode import RecordMode
+    from vcr.stubs import compat
+
+    def get_headers(message: Any) -> Iterator[tuple[str, list[str]]]:
+        # vcrpy walks set(message.keys()), so replayed headers came out in a different order in
+        # every process and a notebook printing them never matched its saved output. Keep the
+        # recorded order (each name once, all its values).
+        for key in dict.fromkeys(message.keys()):
+            yield key, message.get_all(key)
+
+    compat.get_headers = get_headers
 
     class ConohaCassette(Cassette):
         """Replays each recorded answer once, in order; repeated GETs fall back to the last one.

@@ -177,6 +177,21 @@ def test_cassettes_are_readable_yaml_and_replay_the_same_bytes(tmp_path):
     assert again.headers["Content-Length"] == str(len(again.content))
 
 
+def test_replayed_headers_keep_the_recorded_order(tmp_path):
+    """A notebook that prints response headers must print them the same way in every replay
+    (vcrpy on its own hands them out in set order, which changes from process to process)."""
+    path = tmp_path / "c.yaml"
+    with Simulator(delay=0, seed=2) as sim:
+        with use_cassette(path, "record"):
+            requests.get(sim.url + "/compute/v2.1/flavors", timeout=10)  # 401: many headers
+    recorded = list(yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"][0]
+                    ["response"]["headers"])
+    with no_network(), use_cassette(path, "replay"):
+        again = requests.get(cas.CANONICAL_BASE + "/compute/v2.1/flavors", timeout=10)
+    assert len(recorded) >= 5
+    assert list(again.headers) == recorded + ["Content-Length"]
+
+
 # --- scrubbing rules ------------------------------------------------------------------------------
 
 def scrubbed(value, learn=()):

@@ -22,3 +22,33 @@ def mode(answer, conn):
     if name != "sim":
         return f"{answer!r} is not a mode: the four are sim, replay, live and record."
     return None
+
+
+# Why each of the other answers is safe to commit.
+NOT_THE_SECRET = [
+    (("clouds.yaml", "clouds.yml", "clouds"),
+     "clouds.yaml names your clouds (auth URL, API user, tenant, region) and can be shared; the "
+     "password goes in a second file next to it"),
+    (("cassette",),
+     "cassettes are scrubbed as they are recorded (tokens and passwords become placeholders such "
+     "as TOKEN_1), and `conoha-learn audit` checks them"),
+    (("notebook", ".ipynb"),
+     "a notebook is fine to commit when no cell holds a password and no output shows a token "
+     "(`conoha-learn audit` checks both)"),
+]
+
+
+@exercise("00.secret-file",
+          "Which file holds your ConoHa API password and must never be committed: clouds.yaml, "
+          "secure.yaml, a cassette or a notebook?",
+          "openstacksdk reads two files: one you may share, and one only for secrets.")
+def secret_file(answer, conn):
+    if not isinstance(answer, str) or not answer.strip():
+        return 'answer with a file name as a string, e.g. "clouds.yaml".'
+    name = answer.strip().lower()
+    if name.rsplit("/", 1)[-1] in ("secure.yaml", "secure.yml", "secure"):
+        return None
+    for words, why in NOT_THE_SECRET:
+        if any(word in name for word in words):
+            return why + "."
+    return f"{answer!r} is not one of the four: clouds.yaml, secure.yaml, a cassette, a notebook."
