@@ -79,13 +79,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from .sim import DEFAULT_PORT, Simulator
-    sim = Simulator(port=DEFAULT_PORT)
+    from .local_sim import configured_port
+    from .sim import Simulator
+    port, _ = configured_port()  # the port cl.connect() will look at
+    sim = Simulator(port=port)
     try:
         sim.start()
     except OSError:
         sim = None  # a simulator (or something else) already has the port: use what is there
-        print(f"Port {DEFAULT_PORT} is taken; assuming a simulator already runs there.", file=sys.stderr)
+        print(f"Port {port} is taken; assuming a simulator already runs there.", file=sys.stderr)
     env = dict(os.environ)
     env.setdefault("CONOHA_LEARN_MODE", "sim")
     if sim is not None and "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
