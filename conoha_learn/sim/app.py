@@ -89,10 +89,7 @@ class Call:
     def body(self, root: str | None = None) -> dict:
         """The JSON body; with ``root``, the object under that key (``{"server": {...}}``)."""
         raw = self.request.get_data(cache=True)
-        try:
-            data = json.loads(raw) if raw else None
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, MALFORMED_BODY) from None
+        data = parse_json(raw) if raw else None
         if not isinstance(data, dict):
             raise ApiError(400, f"{MALFORMED_BODY}: expected a JSON object")
         if root is None:
@@ -111,6 +108,18 @@ class Call:
             raise ApiError(400, f"Invalid value '{value}' for '{name}': "
                                 f"it must be a whole number of at least {minimum}")
         return int(value)
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON, or a 400 for anything that cannot be stored and sent back."""
+    try:
+        data = json.loads(raw)
+        # "\ud800" is valid JSON but decodes to half a character, which UTF-8 cannot encode:
+        # stored, it would break every later answer that shows it. Refuse it here, once.
+        json.dumps(data, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested thousands deep
+        raise ApiError(400, MALFORMED_BODY) from None
+    return data
 
 
 class SimApp:
@@ -147,19 +156,28 @@ class SimApp:
                 exc.headers.setdefault("WWW-Authenticate", f'Keystone uri="{self.sim.base_url}/identity"')
             reply = Reply(envelope(style, exc), exc.status, exc.headers)
         except Exception:  # a bug of ours: say so in the service's words, never a traceback
-            log.exception("simulator error on %s %s", request.method, request.path)
-            exc = ApiError(500, "Unexpected API Error. The simulator hit a bug; "
-                                "please report it with the request that caused it.")
-            reply = Reply(envelope(style, exc), 500)
-        return self.render(request, reply, service, request_id)
+            reply = self.bug(request, style)
+        try:
+            return self.render(request, reply, service, request_id)
+        except Exception:  # even an answer we cannot write is not left to Werkzeug's HTML page
+            return self.render(request, self.bug(request, style), service, request_id)
+
+    @staticmethod
+    def bug(request: Request, style: str) -> Reply:
+        log.exception("simulator error on %s %s", request.method, request.path)
+        exc = ApiError(500, "Unexpected API Error. The simulator hit a bug; "
+                            "please report it with the request that caused it.")
+        return Reply(envelope(style, exc), 500)
 
     def dispatch(self, request: Request, path: str, service: str) -> Reply:
         adapter = self.url_map.bind("sim", path_info=path)
         try:
             endpoint, args = adapter.match(method=request.method)
-        except MethodNotAllowed:
+        except MethodNotAllowed as exc:  # HTTP wants the verbs that would work in "Allow"
+            allowed = ", ".join(sorted(exc.valid_methods or ()))
             raise ApiError(405, f"The method {request.method} is not allowed for {request.path}. "
-                                "See the API reference for the verbs this resource accepts.")
+                                "See the API reference for the verbs this resource accepts.",
+                           headers={"Allow": allowed})
         except (NotFound, HTTPException):
             raise ApiError(404, f"The resource could not be found: no {service or 'API'} "
                                 f"path {request.path} in this simulator.")

@@ -11,24 +11,33 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 SEEDED_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 
 
 class Clock:
-    """Seconds since the epoch; `tick()` is called once at the start of every request."""
+    """Seconds since the epoch; `tick()` is called once at the start of every request.
 
-    def __init__(self, seed: int | None = None):
+    ``saved`` (from `saved()`) resumes a clock where a previous run left it; `on_change`, when
+    set, is told every change, so that a state file can keep up with it.
+    """
+
+    def __init__(self, seed: int | None = None, saved: dict | None = None):
         self.seeded = seed is not None
         self._virtual = SEEDED_EPOCH
         self._offset = 0.0  # moved by /_sim/clock to fast-forward (e.g. to expire a token)
+        if saved:
+            self._virtual, self._offset = saved["virtual"], saved["offset"]
         self._lock = threading.Lock()
+        self.on_change: Callable[[dict], None] | None = None
 
     def tick(self) -> None:
         if self.seeded:
             with self._lock:
                 self._virtual += 1
+                self._changed()
 
     def now(self) -> float:
         base = self._virtual if self.seeded else time.time()
@@ -37,14 +46,32 @@ class Clock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._offset += seconds
+            self._changed()
+
+    def saved(self) -> dict:
+        return {"virtual": self._virtual, "offset": self._offset}
+
+    def _changed(self) -> None:
+        # Called under the lock, so a state file never sees the clock move backwards.
+        if self.on_change is not None:
+            self.on_change(self.saved())
 
 
 class Ids:
     """Makes the ids and secrets the services hand out."""
 
-    def __init__(self, seed: int | None = None):
+    def __init__(self, seed: int | None = None, restart: int = 0):
         # SystemRandom for real use: tokens must not be guessable.
-        self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        if seed is None:
+            self._rng = random.SystemRandom()
+        elif restart == 0:
+            self._rng = random.Random(seed)
+        else:
+            # A seeded simulator restarted on its state file would otherwise draw its previous
+            # run's ids again, and those are stored: a new volume would overwrite an old one, a
+            # new token could be someone else's. Each restart gets its own (still reproducible)
+            # sequence; the first run keeps the plain seed, which cassettes were recorded with.
+            self._rng = random.Random(f"{seed}:restart:{restart}")
         self._lock = threading.Lock()
 
     def _bits(self, n: int) -> int:

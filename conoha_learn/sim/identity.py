@@ -254,7 +254,7 @@ def create_token(call: Call) -> Reply:
     return Reply(body, 201, {"X-Subject-Token": token, "Vary": "X-Auth-Token"})
 
 
-def _subject(call: Call) -> tuple[str, dict]:
+def _subject(call: Call, action: str) -> tuple[str, dict]:
     subject = call.request.headers.get("X-Subject-Token")
     if not subject:
         raise ApiError(400, "Expecting to find X-Subject-Token in the request headers: "
@@ -262,18 +262,22 @@ def _subject(call: Call) -> tuple[str, dict]:
     doc = lookup_token(call.sim, subject)
     if doc is None:
         raise ApiError(404, "Could not find token: it is unknown, revoked or expired.")
+    # Keystone's policy lets a user check and revoke their own tokens only (admins aside, and
+    # no ConoHa API user is one): otherwise anyone could log anyone else out.
+    if doc["user_id"] != call.token["user_id"]:
+        raise ApiError(403, f"You are not authorized to perform the requested action: {action}.")
     return subject, doc
 
 
 def validate_token(call: Call) -> Reply:
     """GET (and HEAD) /v3/auth/tokens: is the X-Subject-Token still good, and what is it?"""
-    _, doc = _subject(call)
+    _, doc = _subject(call, "identity:validate_token")
     body = token_body(call.sim, doc, with_catalog="nocatalog" not in call.request.args)
     return Reply(body, 200, {"Vary": "X-Auth-Token"})
 
 
 def revoke_token(call: Call) -> Reply:
-    subject, _ = _subject(call)
+    subject, _ = _subject(call, "identity:revoke_token")
     call.sim.store.delete("token", _digest(subject))
     return Reply(None, 204)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import fields
@@ -10,6 +11,7 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
 from .app import SimApp
+from .errors import ApiError, envelope, title
 from .routes import all_routes
 from .state import SimConfig, SimState
 
@@ -24,6 +26,21 @@ class _Handler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         logging.getLogger("conoha_learn.sim.access").debug(
             '%s "%s" %s', self.address_string(), self.requestline, code)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Requests too broken to reach the app (a garbled request line, a URL over 64 KiB, an
+        unknown HTTP version) are refused by http.server itself, which writes an HTML page.
+        Write the JSON error envelope every other answer uses instead."""
+        detail = message or title(code)
+        self.log_error("code %d, message %s", code, detail)
+        body = json.dumps(envelope("keystone", ApiError(code, detail))).encode()
+        self.send_response(code, title(code))
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 class Simulator:

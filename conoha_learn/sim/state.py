@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from . import identity, image, network, seed
@@ -19,19 +20,39 @@ class SimConfig:
     quota_servers: int = 10       # per project, as OpenStack quotas
     quota_volumes: int = 20
     quota_keypairs: int = 100
+    quota_security_groups: int = 10        # Neutron's defaults; the 4 presets count
+    quota_security_group_rules: int = 100
 
 
 class SimState:
     def __init__(self, config: SimConfig | None = None):
         self.config = config or SimConfig()
-        self.clock = Clock(self.config.seed)
-        self.ids = Ids(self.config.seed)
         self.store = Store(self.config.state_file or ":memory:")
+        saved_clock = self.store.get_meta("clock")
+        self.clock = self._clock(json.loads(saved_clock) if saved_clock else None)
+        self.ids = Ids(self.config.seed, restart=self._count_restart())
         self.base_url = "http://127.0.0.1"  # replaced by the server once it has a port
         self.faults = Faults(self.config.seed)
         self.before_request = self.faults   # consulted before every request (faults.py)
         if self.store.get_meta("seeded") is None:
             self.load_seed()
+
+    def _clock(self, saved: dict | None = None) -> Clock:
+        """With a state file, the clock is kept there too: a restarted simulator must not go
+        back in time (queued status changes would wait for it to catch up, and tokens expired
+        on purpose with /_sim/clock would come back to life)."""
+        clock = Clock(self.config.seed, saved)
+        if self.config.state_file:
+            clock.on_change = lambda saved: self.store.set_meta("clock", json.dumps(saved))
+        return clock
+
+    def _count_restart(self) -> int:
+        """0 for a new store; otherwise how many times it has been opened before (see Ids)."""
+        if self.store.get_meta("seeded") is None:
+            return 0
+        restarts = int(self.store.get_meta("restarts") or "0") + 1
+        self.store.set_meta("restarts", str(restarts))
+        return restarts
 
     def load_seed(self) -> None:
         """Fill an empty store with the shared catalogue and the default accounts."""
@@ -46,7 +67,7 @@ class SimState:
         """Back to a fresh simulator (same seed, so the same ids again)."""
         with self.store.transaction():
             self.store.clear()
-            self.clock = Clock(self.config.seed)
+            self.clock = self._clock()
             self.ids = Ids(self.config.seed)
             self.faults.clear()
             self.load_seed()

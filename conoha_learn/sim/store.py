@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS resources (
     UNIQUE (kind, id)
 );
 CREATE INDEX IF NOT EXISTS by_owner ON resources (kind, project);
+-- A server's ports are found by device_id (network.server_addresses) once per server shown:
+-- without this index, listing N servers in detail scans every port N times.
+CREATE INDEX IF NOT EXISTS by_device ON resources (kind, json_extract(body, '$.device_id'));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 

@@ -1,0 +1,234 @@
+"""The simulator under a seminar room's load: throughput and latency at 1, 10 and 50 clients,
+and memory with 10 projects x 100 servers.
+
+The simulator runs in a child process (as ``conoha-learn sim`` does in a classroom), so its
+threads do not share an interpreter lock with the clients, which are threads here, each with its
+own keep-alive `requests.Session`. Each (operation, clients) pair runs for a fixed time; the rows
+give requests per second, p50 and p99 latency, and the p50 as a multiple of the floor: the same
+measurement on ``GET /_sim``, which does nothing but answer, on the same server stack at the same
+concurrency. With two cores, the clients' own Python is part of every figure at 50 clients.
+
+Memory is the resident set size (RSS, from /proc via psutil) of a fresh simulator process before
+and after it holds 10 projects x 100 servers (each with its boot volume and port).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psutil
+import requests
+
+from conoha_learn.sim.seed import images
+
+SECONDS = 2.0                 # per (operation, clients) measurement
+LEVELS = (1, 10, 50)
+CREATES_PER_CLIENT = {1: 250, 10: 40, 50: 10}  # boot volumes made beforehand for server create
+UBUNTU = images()[0]["id"]
+SERVE = """
+import sys
+from conoha_learn.sim import Simulator
+sim = Simulator(delay=0, quota_servers=10_000, quota_volumes=10_000)
+sim.bind()
+print(sim.url, flush=True)
+sim.serve_forever()
+"""
+
+Op = Callable[[int, requests.Session], requests.Response]  # (client number, its session) -> answer
+
+
+# --- a simulator in a child process -----------------------------------------------------------
+
+class Child:
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-c", SERVE], stdout=subprocess.PIPE, text=True)
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.process.kill()
+            raise RuntimeError("the simulator did not start")
+
+    def rss_mb(self) -> float:
+        return psutil.Process(self.process.pid).memory_info().rss / 2 ** 20
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+def _account(url: str, name: str) -> requests.Session:
+    """A new account (POST /_sim/accounts), logged in: a session with its project id."""
+    password = f"Pw-{name}-1"
+    r = requests.post(f"{url}/_sim/accounts", timeout=30, json={
+        "user_name": name, "password": password, "project_name": f"p-{name}"})
+    r.raise_for_status()
+    session = requests.Session()
+    body = _password_body(name, password, f"p-{name}")
+    r = session.post(f"{url}/identity/v3/auth/tokens", json=body, timeout=30)
+    r.raise_for_status()
+    session.headers["X-Auth-Token"] = r.headers["X-Subject-Token"]
+    session.project_id = r.json()["token"]["project"]["id"]
+    session.password_body = body
+    return session
+
+
+def _password_body(user: str, password: str, project: str) -> dict:
+    return {"auth": {"identity": {"methods": ["password"], "password": {
+        "user": {"name": user, "password": password, "domain": {"name": "gnc"}}}},
+        "scope": {"project": {"name": project, "domain": {"name": "gnc"}}}}}
+
+
+def _boot_volumes(session: requests.Session, url: str, n: int) -> list[str]:
+    """n available boot volumes of the session's project."""
+    volumes = f"{url}/block-storage/v3/{session.project_id}/volumes"
+    ids = []
+    for _ in range(n):
+        r = session.post(volumes, json={"volume": {"size": 100, "imageRef": UBUNTU}}, timeout=30)
+        r.raise_for_status()
+        ids.append(r.json()["volume"]["id"])
+    session.get(f"{volumes}/detail", timeout=60).raise_for_status()  # delay=0: now available
+    return ids
+
+
+def _create_server(session: requests.Session, url: str, volume_id: str) -> requests.Response:
+    return session.post(f"{url}/compute/v2.1/servers", timeout=30, json={"server": {
+        "flavorRef": "g2l-t-c2m1", "block_device_mapping_v2": [{"uuid": volume_id}]}})
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    rps: float
+    p50: float  # ms
+    p99: float  # ms
+
+
+def _measure(op: Op, sessions: list[requests.Session], expected: int, floor_url: str, *,
+             seconds: float = SECONDS, budget: list[int] | None = None) -> Result:
+    """Every session calls ``op`` in its own thread for ``seconds`` (or its ``budget`` of calls),
+    after a few untimed calls of ``floor_url``."""
+    samples: list[list[float]] = [[] for _ in sessions]
+    errors: list[str] = []
+    start = threading.Barrier(len(sessions) + 1)
+    deadline = [0.0]
+
+    def client(i: int) -> None:
+        for _ in range(3):  # warm up: the connection and its server thread exist before timing
+            sessions[i].get(floor_url, timeout=30)
+        start.wait()
+        limit = budget[i] if budget else None
+        while time.perf_counter() < deadline[0] and (limit is None or len(samples[i]) < limit):
+            t0 = time.perf_counter()
+            r = op(i, sessions[i])
+            samples[i].append((time.perf_counter() - t0) * 1000)
+            if r.status_code != expected:
+                errors.append(f"{r.status_code} {r.text[:200]}")
+                return
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(sessions))]
+    for t in threads:
+        t.start()
+    deadline[0] = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    start.wait()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError(f"{len(errors)} unexpected answers, e.g. {errors[0]}")
+    flat = sorted(x for s in samples for x in s)
+    p99 = statistics.quantiles(flat, n=100)[98] if len(flat) >= 2 else flat[0]
+    return Result(len(flat) / elapsed, statistics.median(flat), p99)
+
+
+def _rows_for(name: str, clients: int, result: Result, floor: Result | None, target: str) -> list[dict]:
+    label = f"sim {name}, {clients} client{'s' if clients > 1 else ''}"
+    rows = [{"benchmark": label, "value": f"{result.rps:.0f} / {result.p50:.1f} / {result.p99:.1f}",
+             "unit": "req/s / p50 ms / p99 ms", "target": "-"}]
+    if floor is not None:
+        rows.append({"benchmark": f"{label}: p50 vs floor", "value": f"{result.p50 / floor.p50:.1f}",
+                     "unit": "x floor", "target": target})
+    return rows
+
+
+def _load_rows() -> list[dict]:
+    child = Child()
+    try:
+        url = child.url
+        # One project with exactly 100 servers, for servers/detail.
+        hundred = _account(url, "detail")
+        for volume_id in _boot_volumes(hundred, url, 100):
+            _create_server(hundred, url, volume_id).raise_for_status()
+        rows = []
+        for clients in LEVELS:
+            # Each client its own project (so quotas and listings stay per client) and session.
+            sessions = [_account(url, f"c{clients}n{i}") for i in range(clients)]
+            detail = [requests.Session() for _ in range(clients)]
+            for s in detail:
+                s.headers.update(hundred.headers)
+            volumes = [_boot_volumes(s, url, CREATES_PER_CLIENT[clients]) for s in sessions]
+
+            trivial = f"{url}/_sim"
+            floor = _measure(lambda i, s: s.get(trivial, timeout=30), sessions, 200, trivial)
+            token = _measure(lambda i, s: s.post(f"{url}/identity/v3/auth/tokens", json=s.password_body,
+                                                 timeout=30), sessions, 201, trivial)
+            listing = _measure(lambda i, s: s.get(f"{url}/compute/v2.1/servers/detail", timeout=60),
+                               detail, 200, trivial)
+            create = _measure(lambda i, s: _create_server(s, url, volumes[i].pop()), sessions, 202,
+                              trivial, budget=[len(v) for v in volumes])
+            rows += _rows_for("GET /_sim (floor)", clients, floor, None, "-")
+            rows += _rows_for("token issue", clients, token, floor, "< 3")
+            rows += _rows_for("servers/detail, 100 servers", clients, listing, floor, "< 15")
+            rows += _rows_for("server create", clients, create, floor, "< 5")
+            for s in sessions + detail:
+                s.close()
+        return rows
+    finally:
+        child.close()
+
+
+def _memory_rows(projects: int = 10, servers: int = 100) -> list[dict]:
+    child = Child()
+    try:
+        url = child.url
+        requests.get(f"{url}/_sim", timeout=30).raise_for_status()
+        before = child.rss_mb()
+        accounts = [_account(url, f"mem{i}") for i in range(projects)]
+
+        def fill(session: requests.Session) -> None:
+            for volume_id in _boot_volumes(session, url, servers):
+                _create_server(session, url, volume_id).raise_for_status()
+
+        threads = [threading.Thread(target=fill, args=(s,)) for s in accounts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+        r = accounts[0].get(f"{url}/compute/v2.1/servers", timeout=30)
+        assert len(r.json()["servers"]) == servers
+        after = child.rss_mb()
+    finally:
+        child.close()
+    total = projects * servers
+    return [
+        {"benchmark": "sim memory, fresh (RSS)", "value": f"{before:.1f}", "unit": "MiB", "target": "< 80"},
+        {"benchmark": f"sim memory, {projects} projects x {servers} servers (RSS)", "value": f"{after:.1f}",
+         "unit": "MiB", "target": "< 200"},
+        {"benchmark": "sim memory growth per server (+ volume, port)",
+         "value": f"{(after - before) * 1024 / total:.1f}", "unit": "KiB", "target": "< 50"},
+    ]
+
+
+def rows() -> list[dict]:
+    return _load_rows() + _memory_rows()
+
+
+if __name__ == "__main__":
+    for row in rows():
+        print(row)
