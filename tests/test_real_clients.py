@@ -14,10 +14,20 @@ import sys
 
 import pytest
 
+from conoha_learn.sim import Simulator
+
 openstack = pytest.importorskip("openstack")
 
 pytestmark = pytest.mark.clients
 ADMIN_PASS = "Learn-Conoha-2015"
+
+
+@pytest.fixture
+def sim():
+    """Unseeded, so its clock is the real one: keystoneauth compares token expiry with the
+    machine's clock, and a seeded simulator's clock starts in the past (2026-01-01)."""
+    with Simulator(delay=0) as s:
+        yield s
 
 
 @pytest.fixture
@@ -58,6 +68,8 @@ def test_openstacksdk_full_server_lifecycle(sdk, sim):
     sdk.compute.reboot_server(server, "HARD")
     sdk.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
     assert [s.name for s in sdk.compute.servers()] == ["sdk-vm"]
+    tokens = sim.state.store.count("token", sim.credentials()["OS_PROJECT_ID"])
+    assert tokens == 1, "openstacksdk should reuse one token for the whole session"
 
     sdk.compute.delete_server(server)
     sdk.compute.wait_for_delete(server, interval=0.05, wait=10)

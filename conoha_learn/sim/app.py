@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import AUTH_REQUIRED, MALFORMED_BODY, ApiError, envelope
+from .errors import AUTH_REQUIRED, MALFORMED_BODY, ApiError, envelope, title
 
 if TYPE_CHECKING:
     from .state import SimState
@@ -205,13 +205,15 @@ class SimApp:
                             "X-OpenStack-Nova-API-Version": "2.1",
                             "Vary": "OpenStack-API-Version, X-OpenStack-Nova-API-Version"})
         headers.update(reply.headers)
+        # "201 Created", as OpenStack's servers write it (Werkzeug would send "201 CREATED").
+        status = f"{reply.status} {title(reply.status)}"
         if reply.body is None:
-            response = Response(b"", status=reply.status, headers=headers)
+            response = Response(b"", status=status, headers=headers)
             if reply.status != 204:
                 response.headers["Content-Type"] = "application/json"
         else:
             data = json.dumps(reply.body, indent=None, ensure_ascii=False).encode()
-            response = Response(data, status=reply.status, headers=headers,
+            response = Response(data, status=status, headers=headers,
                                 content_type="application/json")
         return response
 
