@@ -233,6 +233,11 @@ def openstack(line: str) -> Any:
         if isinstance(data, list):
             import pandas as pd
             return pd.DataFrame(data)
+        if isinstance(data, dict):
+            # `server create -f json` answers with the root password (adminPass): keep it out of
+            # the displayed output, as the helper's own results do; data["adminPass"] still has it.
+            from .redact import SafeDict
+            return SafeDict(data)
         return data
     print(result.stdout, end="")
     return None

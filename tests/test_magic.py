@@ -93,6 +93,16 @@ def test_a_failed_command_is_one_short_message(sim_mode):
     assert len(rendered) == 1 and rendered[0].startswith("OpenStackCommandError: openstack server show")
 
 
+def test_a_shown_result_hides_the_root_password(sim_mode, monkeypatch):
+    # `server create -f json` prints adminPass; displaying the result must not put it in a notebook.
+    root_password = "Root-Passw0rd!"  # pragma: allowlist secret
+    created = '{"name": "vm", "adminPass": "%s", "status": "BUILD"}' % root_password
+    monkeypatch.setattr(magics, "run_openstack",
+                        lambda argv, env: magics.OpenStackResult(list(argv), 0, created, ""))
+    shown = magics.openstack("server create vm -f json")
+    assert shown["adminPass"] == root_password and shown["status"] == "BUILD"
+    assert root_password not in repr(shown) and "'adminPass': '***'" in repr(shown)
+
 def test_the_kernel_is_left_as_it_was(sim_mode):
     import warnings
 
