@@ -206,8 +206,10 @@ class Transport:
             raise CannotConnect(f"Timed out connecting to {self.redactor.text(url)}",
                                 hint=CANNOT_CONNECT_HINT) from None
         except requests.exceptions.Timeout:
+            timeout = kwargs["timeout"]  # (connect, read) or one number for both
+            waited = timeout[1] if isinstance(timeout, tuple) else timeout
             raise RequestTimeout(f"{method} {self.redactor.text(url)} got no answer within "
-                                 f"{kwargs['timeout']} seconds",
+                                 f"{waited:g} s (the read timeout)",
                                  hint="The server is slow or stuck; try again, or pass a longer "
                                       "timeout to cl.connect(timeout=...).") from None
         except requests.exceptions.ConnectionError:
