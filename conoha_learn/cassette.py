@@ -45,6 +45,7 @@ import contextlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -545,6 +546,12 @@ def use_cassette(path: str | os.PathLike, mode: str = "replay") -> Iterator[Any]
 # --- process-wide activation (notebook kernels) -------------------------------------------------
 
 _ACTIVE: dict[str, Any] = {}  # {"mode", "path", "context", "cassette"} while a cassette is in use
+
+
+def pause(seconds: float) -> None:
+    """``time.sleep``, except while replaying: recorded answers need no waiting (polls, retries)."""
+    if not (_ACTIVE and _ACTIVE["mode"] == "replay"):
+        time.sleep(seconds)
 
 
 def active() -> tuple[str, Path] | None:

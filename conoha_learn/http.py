@@ -162,7 +162,7 @@ class Transport:
 
     def __init__(self, *, timeout: float | tuple[float, float] = (5.0, 60.0), max_retries: int = 3,
                  backoff: float = 1.0, max_wait: float = 30.0, history_size: int = 100,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] | None = None):
         import requests  # here, not at module level: `import conoha_learn` stays light
 
         self.session = requests.Session()
@@ -172,6 +172,8 @@ class Transport:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_wait = max_wait
+        if sleep is None:
+            from .cassette import pause as sleep  # retry waits are skipped while replaying
         self.sleep = sleep
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.redactor = Redactor()

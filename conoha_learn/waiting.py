@@ -52,14 +52,6 @@ def status_of(resource: dict | None) -> str:
     return DELETED if resource is None else str(resource.get("status", "UNKNOWN"))
 
 
-def _replay_aware_sleep(seconds: float) -> None:
-    """Sleep between polls, except when replaying a cassette: recorded answers need no waiting."""
-    from . import cassette
-    current = cassette.active()
-    if current is None or current[0] != "replay":
-        time.sleep(seconds)
-
-
 def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeout: float,
              interval: float, progress: bool = True,
              clock: Callable[[], float] = time.monotonic,
@@ -74,7 +66,7 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     if timeout <= 0 or interval <= 0:
         raise ValueError("timeout and interval must be positive numbers of seconds")
     if sleep is None:
-        sleep = _replay_aware_sleep
+        from .cassette import pause as sleep  # no sleeping while replaying a cassette
     deadline = clock() + timeout
     bar = _Progress(what, progress)
     try:
