@@ -27,3 +27,15 @@ def other_api(sim):
     """A session for the second seeded account, to check tenant isolation."""
     with login(sim, 1) as s:
         yield s
+
+
+@pytest.fixture
+def conn(sim):
+    """A helper-library connection to the test simulator; cl.check() sees it as the current one."""
+    import conoha_learn as cl
+    from conoha_learn import connection
+    c = cl.connect(sim=sim)
+    yield c
+    c.close()
+    connection._current = None
+

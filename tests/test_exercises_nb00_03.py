@@ -5,28 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from exercise_helpers import feedback
 
 import conoha_learn as cl
 from conoha_learn import connection
 
 
 @pytest.fixture
-def conn(sim):
-    """A connection to a fresh simulator, as cl.check() sees it (the last connect())."""
-    c = cl.connect(sim=sim)
-    yield c
-    c.close()
-    connection._current = None
-
-
-@pytest.fixture
 def no_connection(monkeypatch):
     monkeypatch.setattr(connection, "_current", None)
-
-
-def feedback(name, answer):
-    result = cl.check(name, answer)
-    return result.ok, result.message
 
 
 # --- 00 ------------------------------------------------------------------------------------------

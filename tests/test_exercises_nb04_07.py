@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from exercise_helpers import feedback
 
 import conoha_learn as cl
 from conoha_learn import connection
-
-
-@pytest.fixture
-def conn(sim):
-    """A connection to a fresh simulator, as cl.check() sees it (the last connect())."""
-    c = cl.connect(sim=sim)
-    yield c
-    c.close()
-    connection._current = None
-
-
-def feedback(name, answer):
-    result = cl.check(name, answer)
-    return result.ok, result.message
 
 
 def test_plan_with_4_vcpus_and_4_gb(conn):

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import pytest
 import requests
+from exercise_helpers import feedback
 
 import conoha_learn as cl
 from conoha_learn import connection
 from conoha_learn.cassette import RECORDING_TOKEN_LIFETIME
 from conoha_learn.http import RETRY_STATUSES
 from conoha_learn.sim import Simulator
-
-
-@pytest.fixture
-def conn(sim):
-    """A connection to a fresh simulator, as cl.check() sees it (the last connect())."""
-    c = cl.connect(sim=sim)
-    yield c
-    c.close()
-    connection._current = None
-
-
-def feedback(name, answer):
-    result = cl.check(name, answer)
-    return result.ok, result.message
 
 
 # --- the exercises --------------------------------------------------------------------------------
