@@ -46,6 +46,13 @@ class Feedback:
 
 _EXERCISES: dict[str, Exercise] = {}
 
+CONNECT_FIRST = "connect first (conn = cl.connect()), so the answer can be compared with your catalog."
+
+
+def not_connected(conn: Any) -> bool:
+    """No connection to compare an answer with? (check() passes the last cl.connect()'s.)"""
+    return conn is None or not (hasattr(conn, "catalog") and hasattr(conn, "endpoint"))
+
 
 def exercise(name: str, question: str, hint: str) -> Callable[[Checker], Checker]:
     """Register a checker under ``name`` (``"<notebook>.<slug>"``)."""

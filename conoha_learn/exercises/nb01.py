@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..catalog import aliases
-from . import exercise
+from . import CONNECT_FIRST, exercise, not_connected
 
 # OpenStack project (the catalog's "name" column, or the project itself) -> its service type.
 PROJECT_TYPES = {
@@ -20,11 +20,6 @@ WHAT_IT_STORES = {
     "dns": "Designate's: DNS zones and records",
     "load-balancer": "the load balancers'",
 }
-CONNECT_FIRST = "connect first (conn = cl.connect()), so the answer can be compared with your catalog."
-
-
-def _not_connected(conn) -> bool:
-    return conn is None or not hasattr(conn, "catalog")
 
 
 @exercise("01.boot-volumes",
@@ -38,7 +33,7 @@ def boot_volumes(answer, conn):
     if name in PROJECT_TYPES:
         return (f"{answer!r} names an OpenStack project (the catalog's name column); clients look "
                 f"services up by type, such as {PROJECT_TYPES[name]!r} for {name.capitalize()}.")
-    if _not_connected(conn):
+    if not_connected(conn):
         return CONNECT_FIRST
     types = set(conn.catalog["type"])
     block_storage = aliases("block-storage")
@@ -55,7 +50,7 @@ def boot_volumes(answer, conn):
 def tenant_id(answer, conn):
     if not isinstance(answer, str) or not answer.strip():
         return "answer with the tenant ID as a string."
-    if _not_connected(conn) or not getattr(conn.token, "project", None):
+    if not_connected(conn) or not getattr(conn.token, "project", None):
         return CONNECT_FIRST
     project, user = conn.token.project, conn.token.user
     given = answer.strip()

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 
-from . import exercise
+from . import CONNECT_FIRST, exercise, not_connected
 
-CONNECT_FIRST = "connect first (conn = cl.connect()), so the answer can be compared with your catalog."
 MICROVERSION = re.compile(r"\d+\.\d+")
-
-
-def _not_connected(conn) -> bool:
-    return conn is None or not hasattr(conn, "endpoint")
 
 
 @exercise("03.compute-url",
@@ -20,7 +15,7 @@ def _not_connected(conn) -> bool:
 def compute_url(answer, conn):
     if not isinstance(answer, str) or not answer.strip():
         return "answer with the URL as a string."
-    if _not_connected(conn):
+    if not_connected(conn):
         return CONNECT_FIRST
     expected = conn.endpoint("compute").rstrip("/")
     given = answer.strip().rstrip("/")
@@ -44,7 +39,7 @@ def compute_max_microversion(answer, conn):
                 "microversions they are not.")
     if not isinstance(answer, str) or not MICROVERSION.fullmatch(answer.strip()):
         return 'answer with a microversion as a string, such as "2.10".'
-    if _not_connected(conn):
+    if not_connected(conn):
         return CONNECT_FIRST
     root = re.sub(r"/v\d+(\.\d+)?(/.*)?$", "", conn.endpoint("compute"))
     document = conn.get("compute", root)
