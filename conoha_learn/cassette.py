@@ -51,6 +51,8 @@ from typing import Any, Iterator, Mapping
 
 from .config import MODE_VARIABLE
 from .errors import ConfigError, ConohaLearnError
+from .http import NOISE_HEADERS
+from .redact import SECRET_HEADERS
 
 CASSETTE_VARIABLE = "CONOHA_LEARN_CASSETTE"
 SESSION_VARIABLE = "JPY_SESSION_NAME"  # set by Jupyter Server: the notebook's absolute path
@@ -121,11 +123,8 @@ NESTED_KINDS = {
     ("tenant", "id"): "TENANT_ID", ("tenant", "name"): "TENANT_NAME",
     ("token", "id"): "TOKEN",
 }
-SECRET_HEADERS = {"x-auth-token", "x-subject-token", "authorization"}
-# Headers that change on every run or machine and teach nothing; left out of cassettes so that
-# recording twice gives the same file. Content-Length is recomputed on load (bodies change size).
-NOISE_HEADERS = {"date", "server", "user-agent", "connection", "keep-alive", "accept-encoding",
-                 "content-length"}
+# NOISE_HEADERS (http.py) are left out of cassettes too, so that recording twice gives the same
+# file; Content-Length is recomputed on load. SECRET_HEADERS (redact.py) carry tokens.
 # Secrets recognised by shape, wherever they are (a safety net for places no rule foresaw).
 SHAPES = [
     ("TOKEN", re.compile(r"gAAAAA[A-Za-z0-9_\-]{20,}=*")),  # Keystone Fernet tokens
