@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import requests
 
 from conoha_learn.sim import Simulator
 
@@ -98,6 +99,9 @@ def test_committed_notebook_is_executed(path):
 
 # --- top to bottom in sim mode ------------------------------------------------------------------
 
+LEFT_BEHIND = ("server", "volume", "keypair")
+
+
 @pytest.fixture
 def simulator():
     with Simulator(delay=0) as sim:  # a fresh simulator on a free port
@@ -138,6 +142,11 @@ def test_notebook_runs_top_to_bottom_in_sim_mode(path, simulator, tmp_path):
 
     assert simulator.state.store.list("token"), (
         f"{path.name} never logged in to the test's simulator (CONOHA_LEARN_SIM_PORT ignored?)")
+    # On a real account a forgotten server or boot volume is billed: every notebook cleans up.
+    counts = requests.get(f"{simulator.url}/_sim/resources", timeout=10).json()["resources"]
+    left = {(project, kind): n for project, kinds in counts.items()
+            for kind, n in kinds.items() if kind in LEFT_BEHIND and n}
+    assert not left, f"{path.name} left resources behind in sim mode: {left}"
     missing = [f"cell {i} ({cell.source.splitlines()[0][:50]!r})"
                for i, cell in code_cells(fresh)
                if cell.outputs and not committed.cells[i].get("outputs")

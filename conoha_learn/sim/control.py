@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from . import faults, identity
+from . import faults, identity, lifecycle
 from .app import Call, Reply, Route
 from .errors import ApiError
 
@@ -85,7 +85,8 @@ def move_clock(call: Call) -> Reply:
 
 def resources(call: Call) -> Reply:
     projects = {a["project_id"]: a["project_name"] for a in identity.accounts(call.sim)}
-    counts = {name: {kind: call.sim.store.count(kind, pid) for kind in COUNTED}
+    # Settle first (lifecycle.py): a volume whose deletion is due must not be counted as there.
+    counts = {name: {kind: len(lifecycle.load_all(call.sim, kind, pid)) for kind in COUNTED}
               for pid, name in projects.items()}
     return Reply({"resources": counts})
 
