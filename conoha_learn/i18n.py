@@ -1,0 +1,61 @@
+"""The language the library speaks to a learner: English (the source text) or Japanese, via gettext.
+
+    from .i18n import _
+    raise ConfigError(_("CONOHA_LEARN_SIM_PORT must be a port number, not {value!r}").format(value=v))
+
+Mark every message a learner reads with ``_()``; format *after* translating, so the catalog holds one
+entry per message whatever the values. The language comes from ``CONOHA_LEARN_LANG`` (``ja`` / ``en``),
+else from ``set_language()``; English by default.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+
+DOMAIN = "conoha_learn"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "ja")
+LANGUAGE_VARIABLE = "CONOHA_LEARN_LANG"
+
+_chosen: str | None = None
+
+
+def set_language(language: str) -> str:
+    """Speak ``language`` ("ja" or "en") from now on; returns it."""
+    global _chosen
+    _chosen = _normalise(language)
+    return _chosen
+
+
+def current_language() -> str:
+    """The language messages are in now: set_language() wins, then CONOHA_LEARN_LANG, else "en"."""
+    if _chosen is not None:
+        return _chosen
+    value = os.environ.get(LANGUAGE_VARIABLE, "").strip()
+    return _normalise(value) if value else "en"
+
+
+def _normalise(language: str) -> str:
+    code = str(language).strip().lower().replace("_", "-").split("-")[0]
+    if code not in LANGUAGES:
+        # Not translated itself: the learner may not be able to read either language yet.
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (en: English, ja: 日本語), "
+                         f"not {language!r}")
+    return code
+
+
+@lru_cache(maxsize=None)
+def _translations(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the learner's language (English when it has no translation)."""
+    return _translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations(current_language()).ngettext(singular, plural, n)
