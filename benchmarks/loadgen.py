@@ -50,8 +50,8 @@ def python_processes(connections: int) -> int:
 
 def measure(url: str, *, method: str = "GET", body: dict | None = None, headers: dict | None = None,
             connections: int = 1, seconds: float = 3.0, expect: int = 200) -> Result:
-    """``connections`` connections sending ``method url`` for ``seconds``; any answer other than
-    ``expect`` (or a socket error) is an error, raised as RuntimeError."""
+    """``connections`` connections sending ``method url`` for ``seconds`` (whole seconds with wrk,
+    at least one); any answer other than ``expect`` (or a socket error) raises RuntimeError."""
     payload = json.dumps(body) if body is not None else ""
     all_headers = {**({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})}
     if generator() == "wrk":
@@ -98,7 +98,8 @@ def _wrk(url: str, method: str, payload: str, headers: dict, connections: int, s
         path = Path(tmp, "bench.lua")
         path.write_text(script)
         # One wrk thread: it is far faster than the server, and leaves the other core to it.
-        done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
+        # wrk takes whole seconds only.
+        done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                                "-s", str(path), url], capture_output=True, text=True,
                               timeout=seconds + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)

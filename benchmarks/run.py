@@ -4,6 +4,8 @@
     python benchmarks/run.py server sim   # only bench_server.py and bench_sim.py
     python benchmarks/run.py --quick      # the server-vs-floor rows, short runs (a smoke run, ~30 s)
     python benchmarks/run.py --suite      # the slow breakdown of `make test` (suite.py; many minutes)
+    python benchmarks/run.py --suite --tests-junit FILE   # ... reusing an earlier tests/ run's XML
+    python benchmarks/run.py --suite --notebooks-only     # ... only nbval against its floor
 
 Each ``benchmarks/bench_*.py`` module has ``rows() -> list[dict]``; consecutive rows with the same
 keys print as one table under the first line of the module's docstring. benchmarks/README.md says
@@ -24,6 +26,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the bench_* modules and their helpers import each other by name
 
 import bench_server  # noqa: E402
+import loadgen  # noqa: E402
 import suite  # noqa: E402
 
 
@@ -50,7 +53,8 @@ def _header() -> str:
     load = os.getloadavg()
     return (f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start")
+            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start; "
+            f"load generator: {loadgen.generator()}")
 
 
 def _section(title: str, rows: list[dict]) -> None:
@@ -62,13 +66,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("names", nargs="*", help="bench_<name>.py modules to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="server-vs-floor rows only, short runs")
     parser.add_argument("--suite", action="store_true", help="the slow breakdown of make test")
+    parser.add_argument("--tests-junit", type=pathlib.Path, metavar="FILE",
+                        help="with --suite: reuse this JUnit XML of an earlier run of tests/")
+    parser.add_argument("--notebooks-only", action="store_true", help="with --suite: only the nbval part")
     args = parser.parse_args(argv)
     print(_header() + "\n", flush=True)
     if args.quick:
         _section("server vs floor (--quick: 1 s per row)", bench_server.rows(seconds=1.0))
         return 0
     if args.suite:
-        for title, rows in suite.sections():
+        for title, rows in suite.sections(args.tests_junit, args.notebooks_only):
             _section(title, rows)
         return 0
     for path in sorted(HERE.glob("bench_*.py")):
