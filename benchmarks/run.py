@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     print(_header() + "\n", flush=True)
     if args.quick:
-        _section("server vs floor (--quick: 1 s per row)", bench_server.rows(seconds=1.0))
+        _section("server vs floor (--quick: one 1 s run per row)", bench_server.rows(seconds=1.0, rounds=1))
         return 0
     if args.suite:
         for title, rows in suite.sections(args.tests_junit, args.notebooks_only):
