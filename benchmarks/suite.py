@@ -69,7 +69,7 @@ def _file_of(case: ET.Element) -> str:
         head, _, stem = classname.removesuffix(".ipynb").rpartition(".")
         return f"{head.replace('.', '/')}/{stem}.ipynb" if head else f"{stem}.ipynb"
     parts = classname.split(".")
-    cut = next((i for i, p in enumerate(parts) if p.startswith("test")), len(parts) - 1)
+    cut = next((i for i, p in enumerate(parts) if p.startswith("test_")), len(parts) - 1)
     return "/".join(parts[:cut + 1]) + ".py"
 
 

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 import loadgen  # noqa: E402
+import suite  # noqa: E402
 from children import Child  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -52,6 +54,17 @@ def test_floor_is_hello_world_on_the_simulators_server(hello):
     answer = requests.get(hello.url + "/compute/v2.1/servers", timeout=10)
     assert answer.status_code == 200 and answer.text == "hello world\n"  # the app, not the sim's routes
     assert answer.headers["Server"].startswith("Werkzeug/")
+
+
+@pytest.mark.parametrize("attributes, expected", [
+    ({"classname": "tests.test_audit"}, "tests/test_audit.py"),
+    ({"classname": "tests.test_lib_http.TestRedirects"}, "tests/test_lib_http.py"),
+    ({"classname": "notebooks.07_sdks_and_real_tools.ipynb"}, "notebooks/07_sdks_and_real_tools.ipynb"),
+    ({"classname": "floor_07.ipynb"}, "floor_07.ipynb"),
+    ({"classname": "tests.test_audit", "file": "tests/elsewhere.py"}, "tests/elsewhere.py"),
+])
+def test_junit_cases_are_grouped_by_their_file(attributes, expected):
+    assert suite._file_of(ET.Element("testcase", attributes)) == expected
 
 
 def test_quick_run_prints_floor_and_ratios():
