@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test sim bench clean
+.PHONY: setup lab test sim bench bench-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ test: $(STAMP)  ## the whole test suite
 sim: $(STAMP)  ## just the simulator, in the foreground
 	$(BIN)/conoha-learn sim
 
-bench: $(STAMP)  ## speed and memory figures, as a table
+# Figures as ratios to a floor measured in the same run; benchmarks/README.md says how to read them.
+bench: $(STAMP)  ## speed and memory figures, as tables (a few minutes)
+	@sh benchmarks/install-wrk.sh
 	$(BIN)/python benchmarks/run.py
+
+bench-test: $(STAMP)  ## where `make test`'s time goes; nbval per notebook against its floor (slow)
+	$(BIN)/python benchmarks/run.py --suite
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

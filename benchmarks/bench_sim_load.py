@@ -1,12 +1,12 @@
-"""The simulator under a seminar room's load: throughput and latency at 1, 10 and 50 clients,
-and memory with 10 projects x 100 servers.
+"""End-to-end under a seminar room's load (Python requests clients + server), and memory.
 
-The simulator runs in a child process (as ``conoha-learn sim`` does in a classroom), so its
-threads do not share an interpreter lock with the clients, which are threads here, each with its
-own keep-alive `requests.Session`. Each (operation, clients) pair runs for a fixed time; the rows
-give requests per second, p50 and p99 latency, and the p50 as a multiple of the floor: the same
-measurement on ``GET /_sim``, which does nothing but answer, on the same server stack at the same
-concurrency. With two cores, the clients' own Python is part of every figure at 50 clients.
+These figures are the clients and the simulator together: the clients are threads here, each with
+its own keep-alive `requests.Session`, and on two cores their Python competes with the server's, so
+at 10 and 50 clients they measure the client as much as the server (bench_server.py measures the
+server alone). The simulator runs in a child process (as ``conoha-learn sim`` does in a classroom),
+so at least the two do not share an interpreter lock. Each (operation, clients) pair runs for a
+fixed time; the rows give requests per second, p50 and p99 latency, and the p50 as a multiple of
+the client floor: the same clients calling ``GET /_sim``, which does nothing but answer.
 
 Memory is the resident set size (RSS, from /proc via psutil) of a fresh simulator process before
 and after it holds 10 projects x 100 servers (each with its boot volume and port).
@@ -15,89 +15,22 @@ and after it holds 10 projects x 100 servers (each with its boot volume and port
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import psutil
 import requests
 
-from conoha_learn.sim.seed import images
+from children import Child
+from simapi import account, boot_volumes, create_server
+from simapi import servers as fill_servers
 
 SECONDS = 2.0                 # per (operation, clients) measurement
 LEVELS = (1, 10, 50)
 CREATES_PER_CLIENT = {1: 250, 10: 40, 50: 10}  # boot volumes made beforehand for server create
-UBUNTU = images()[0]["id"]
-SERVE = """
-import sys
-from conoha_learn.sim import Simulator
-sim = Simulator(delay=0, quota_servers=10_000, quota_volumes=10_000)
-sim.bind()
-print(sim.url, flush=True)
-sim.serve_forever()
-"""
 
 Op = Callable[[int, requests.Session], requests.Response]  # (client number, its session) -> answer
-
-
-# --- a simulator in a child process -----------------------------------------------------------
-
-class Child:
-    def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", SERVE], stdout=subprocess.PIPE, text=True)
-        self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            self.process.kill()
-            raise RuntimeError("the simulator did not start")
-
-    def rss_mb(self) -> float:
-        return psutil.Process(self.process.pid).memory_info().rss / 2 ** 20
-
-    def close(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-
-def _account(url: str, name: str) -> requests.Session:
-    """A new account (POST /_sim/accounts), logged in: a session with its project id."""
-    password = f"Pw-{name}-1"
-    r = requests.post(f"{url}/_sim/accounts", timeout=30, json={
-        "user_name": name, "password": password, "project_name": f"p-{name}"})
-    r.raise_for_status()
-    session = requests.Session()
-    body = _password_body(name, password, f"p-{name}")
-    r = session.post(f"{url}/identity/v3/auth/tokens", json=body, timeout=30)
-    r.raise_for_status()
-    session.headers["X-Auth-Token"] = r.headers["X-Subject-Token"]
-    session.project_id = r.json()["token"]["project"]["id"]
-    session.password_body = body
-    return session
-
-
-def _password_body(user: str, password: str, project: str) -> dict:
-    return {"auth": {"identity": {"methods": ["password"], "password": {
-        "user": {"name": user, "password": password, "domain": {"name": "gnc"}}}},
-        "scope": {"project": {"name": project, "domain": {"name": "gnc"}}}}}
-
-
-def _boot_volumes(session: requests.Session, url: str, n: int) -> list[str]:
-    """n available boot volumes of the session's project."""
-    volumes = f"{url}/block-storage/v3/{session.project_id}/volumes"
-    ids = []
-    for _ in range(n):
-        r = session.post(volumes, json={"volume": {"size": 100, "imageRef": UBUNTU}}, timeout=30)
-        r.raise_for_status()
-        ids.append(r.json()["volume"]["id"])
-    session.get(f"{volumes}/detail", timeout=60).raise_for_status()  # delay=0: now available
-    return ids
-
-
-def _create_server(session: requests.Session, url: str, volume_id: str) -> requests.Response:
-    return session.post(f"{url}/compute/v2.1/servers", timeout=30, json={"server": {
-        "flavorRef": "g2l-t-c2m1", "block_device_mapping_v2": [{"uuid": volume_id}]}})
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -148,12 +81,12 @@ def _measure(op: Op, sessions: list[requests.Session], expected: int, floor_url:
 
 
 def _rows_for(name: str, clients: int, result: Result, floor: Result | None, target: str) -> list[dict]:
-    label = f"sim {name}, {clients} client{'s' if clients > 1 else ''}"
+    label = f"end-to-end {name}, {clients} requests client{'s' if clients > 1 else ''}"
     rows = [{"benchmark": label, "value": f"{result.rps:.0f} / {result.p50:.1f} / {result.p99:.1f}",
              "unit": "req/s / p50 ms / p99 ms", "target": "-"}]
     if floor is not None:
         rows.append({"benchmark": f"{label}: p50 vs floor", "value": f"{result.p50 / floor.p50:.1f}",
-                     "unit": "x floor", "target": target})
+                     "unit": "x client floor", "target": target})
     return rows
 
 
@@ -162,17 +95,16 @@ def _load_rows() -> list[dict]:
     try:
         url = child.url
         # One project with exactly 100 servers, for servers/detail.
-        hundred = _account(url, "detail")
-        for volume_id in _boot_volumes(hundred, url, 100):
-            _create_server(hundred, url, volume_id).raise_for_status()
+        hundred = account(url, "detail")
+        fill_servers(hundred, url, 100)
         rows = []
         for clients in LEVELS:
             # Each client its own project (so quotas and listings stay per client) and session.
-            sessions = [_account(url, f"c{clients}n{i}") for i in range(clients)]
+            sessions = [account(url, f"c{clients}n{i}") for i in range(clients)]
             detail = [requests.Session() for _ in range(clients)]
             for s in detail:
                 s.headers.update(hundred.headers)
-            volumes = [_boot_volumes(s, url, CREATES_PER_CLIENT[clients]) for s in sessions]
+            volumes = [boot_volumes(s, url, CREATES_PER_CLIENT[clients]) for s in sessions]
 
             trivial = f"{url}/_sim"
             floor = _measure(lambda i, s: s.get(trivial, timeout=30), sessions, 200, trivial)
@@ -180,9 +112,9 @@ def _load_rows() -> list[dict]:
                                                  timeout=30), sessions, 201, trivial)
             listing = _measure(lambda i, s: s.get(f"{url}/compute/v2.1/servers/detail", timeout=60),
                                detail, 200, trivial)
-            create = _measure(lambda i, s: _create_server(s, url, volumes[i].pop()), sessions, 202,
+            create = _measure(lambda i, s: create_server(s, url, volumes[i].pop()), sessions, 202,
                               trivial, budget=[len(v) for v in volumes])
-            rows += _rows_for("GET /_sim (floor)", clients, floor, None, "-")
+            rows += _rows_for("GET /_sim (client floor)", clients, floor, None, "-")
             rows += _rows_for("token issue", clients, token, floor, "< 3")
             rows += _rows_for("servers/detail, 100 servers", clients, listing, floor, "< 15")
             rows += _rows_for("server create", clients, create, floor, "< 5")
@@ -199,13 +131,9 @@ def _memory_rows(projects: int = 10, servers: int = 100) -> list[dict]:
         url = child.url
         requests.get(f"{url}/_sim", timeout=30).raise_for_status()
         before = child.rss_mb()
-        accounts = [_account(url, f"mem{i}") for i in range(projects)]
+        accounts = [account(url, f"mem{i}") for i in range(projects)]
 
-        def fill(session: requests.Session) -> None:
-            for volume_id in _boot_volumes(session, url, servers):
-                _create_server(session, url, volume_id).raise_for_status()
-
-        threads = [threading.Thread(target=fill, args=(s,)) for s in accounts]
+        threads = [threading.Thread(target=fill_servers, args=(s, url, servers)) for s in accounts]
         for t in threads:
             t.start()
         for t in threads:

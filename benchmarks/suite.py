@@ -1,0 +1,169 @@
+"""`make test`, broken down: where its minutes go, and nbval's time per notebook against a floor.
+
+Three runs, each once, timed from the outside (wall clock) and from the inside (pytest's JUnit XML,
+whose per-test time is set-up + call + tear-down):
+
+1. ``pytest`` over tests/ (as `make test` runs it), grouped by file and by family (sim_*, lib_*,
+   cassette*, exercises*, browser, Binder, ...). ``--tests-junit FILE`` reuses the XML of an earlier
+   ``pytest --junitxml=FILE`` run instead: the slowest part need not run twice.
+2. nbval over notebooks/ exactly as `make test` runs it: the seconds of each notebook's cells
+   (the first cell's include starting the notebook's kernel).
+3. The floor: for each notebook, a throwaway notebook with the same number of empty code cells,
+   run through nbval the same way (same options, current environment's kernel) from a temporary
+   folder. It costs a kernel start and N round trips to it, nothing else; "x floor" is the
+   notebook's seconds over its floor's, "over floor" what the notebook adds (its cells' work and
+   the cassette replay; replay should add little, since it never needs to wait for a server).
+
+Every run has a timeout; no server is started here beyond what the tests start themselves.
+"""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:python"]  # as the Makefile's test target
+TIMEOUT = 3600  # s, per pytest run: bounded even if something hangs
+FAMILIES = [  # (prefix of a tests/ file name, family); first match wins
+    ("test_sim_", "simulator (test_sim_*)"), ("test_lib_", "library (test_lib_*)"),
+    ("test_cassette", "cassettes (test_cassette*)"), ("test_exercises", "exercises (test_exercises*)"),
+    ("test_browser", "browser (test_browser.py)"), ("test_binder", "Binder (test_binder.py)"),
+    ("test_notebooks", "notebooks in sim mode (test_notebooks.py)"),
+    ("test_real_clients", "real clients (test_real_clients.py)"),
+]
+
+
+def _pytest(args: list[str], junit: Path, cwd: Path) -> float:
+    """Run pytest with ``args``, writing ``junit``; its wall-clock seconds. Failures are reported,
+    not raised: a failing test still took its time."""
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           f"--junitxml={junit}", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    wall = time.perf_counter() - t0
+    if done.returncode not in (0, 1):  # 1: some tests failed; anything else: pytest itself failed
+        tail = (done.stdout + done.stderr)[-1500:]
+        raise RuntimeError(f"pytest {' '.join(args)} exited {done.returncode}:\n{tail}")
+    if done.returncode == 1:
+        print(f"(note: some tests failed in `pytest {' '.join(args)}`; their time is still counted)",
+              file=sys.stderr)
+    return wall
+
+
+def _file_of(case: ET.Element) -> str:
+    """The file a JUnit <testcase> came from: its ``file`` attribute, or worked out from its
+    classname ("tests.test_sim_load.TestX" -> tests/test_sim_load.py, "notebooks.07_x.ipynb")."""
+    if case.get("file"):
+        return case.get("file")
+    classname = case.get("classname", "")
+    if classname.endswith(".ipynb"):
+        head, _, stem = classname.removesuffix(".ipynb").rpartition(".")
+        return f"{head.replace('.', '/')}/{stem}.ipynb" if head else f"{stem}.ipynb"
+    parts = classname.split(".")
+    cut = next((i for i, p in enumerate(parts) if p.startswith("test_")), len(parts) - 1)
+    return "/".join(parts[:cut + 1]) + ".py"
+
+
+def per_file(junit: Path) -> dict[str, dict]:
+    """{file: {"tests", "skipped", "failed", "seconds"}} from a JUnit XML file."""
+    out: dict[str, dict] = collections.defaultdict(lambda: {"tests": 0, "skipped": 0, "failed": 0,
+                                                            "seconds": 0.0})
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        entry = out[_file_of(case)]
+        entry["tests"] += 1
+        entry["seconds"] += float(case.get("time", 0))
+        entry["skipped"] += case.find("skipped") is not None
+        entry["failed"] += case.find("failure") is not None or case.find("error") is not None
+    return dict(out)
+
+
+def family(path: str) -> str:
+    name = Path(path).name
+    return next((f for prefix, f in FAMILIES if name.startswith(prefix)), "other tests/ files")
+
+
+def _share_rows(label: str, totals: dict[str, dict], wall: float) -> list[dict]:
+    inside = sum(t["seconds"] for t in totals.values())
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1]["seconds"])
+    rows = [{label: name, "tests": t["tests"], "skipped": t["skipped"], "failed": t["failed"],
+             "seconds": f"{t['seconds']:.1f}", "share": f"{t['seconds'] / inside:.0%}" if inside else "-"}
+            for name, t in ordered]
+    rows.append({label: "sum of the tests' own times", "tests": sum(t["tests"] for t in totals.values()),
+                 "skipped": sum(t["skipped"] for t in totals.values()),
+                 "failed": sum(t["failed"] for t in totals.values()), "seconds": f"{inside:.1f}", "share": "100%"})
+    rows.append({label: "wall clock of the run (+ start-up, collection)", "tests": "-", "skipped": "-",
+                 "failed": "-", "seconds": f"{wall:.1f}" if wall else "(reused XML)", "share": "-"})
+    return rows
+
+
+def tests_sections(reuse: Path | None, work: Path) -> list[tuple[str, list[dict]]]:
+    junit = reuse or work / "tests.xml"
+    wall = 0.0 if reuse else _pytest([], junit, ROOT)
+    files = per_file(junit)
+    families: dict[str, dict] = collections.defaultdict(lambda: {"tests": 0, "skipped": 0, "failed": 0,
+                                                                 "seconds": 0.0})
+    for path, t in files.items():
+        for key in t:
+            families[family(path)][key] += t[key]
+    return [("make test, part 1: tests/ by family", _share_rows("family", families, wall)),
+            ("make test, part 1: tests/ by file", _share_rows("file", files, wall))]
+
+
+def _floor_notebooks(cells: dict[str, int], folder: Path) -> dict[str, str]:
+    """One notebook of N empty code cells per course notebook; {course notebook: floor file}."""
+    names = {}
+    for notebook, n in cells.items():
+        floor = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("") for _ in range(n)])
+        path = folder / f"floor_{Path(notebook).stem}.ipynb"
+        nbformat.write(floor, path)
+        names[notebook] = path.name
+    return names
+
+
+def nbval_section(work: Path) -> tuple[str, list[dict]]:
+    wall = _pytest([*NBVAL, "notebooks"], work / "nbval.xml", ROOT)
+    course = {path: t for path, t in per_file(work / "nbval.xml").items() if path.endswith(".ipynb")}
+    floors_dir = work / "floors"
+    floors_dir.mkdir()
+    (floors_dir / "pytest.ini").write_text("[pytest]\n")  # its own rootdir: no conftest, no cassette
+    names = _floor_notebooks({p: t["tests"] for p, t in course.items()}, floors_dir)
+    floor_wall = _pytest([*NBVAL, "."], work / "floors.xml", floors_dir)
+    floors = {Path(p).name: t for p, t in per_file(work / "floors.xml").items()}
+    rows = []
+    for path in sorted(course):
+        t, f = course[path], floors[names[path]]
+        rows.append({"notebook (nbval, replay)": Path(path).name, "cells": t["tests"],
+                     "failed": t["failed"], "seconds": f"{t['seconds']:.1f}",
+                     "floor s": f"{f['seconds']:.1f}", "x floor": f"{t['seconds'] / f['seconds']:.1f}",
+                     "over floor s": f"{t['seconds'] - f['seconds']:.1f}"})
+    total, floor_total = (sum(x["seconds"] for x in d.values()) for d in (course, floors))
+    rows.append({"notebook (nbval, replay)": "all notebooks (sum of cell times)",
+                 "cells": sum(t["tests"] for t in course.values()),
+                 "failed": sum(t["failed"] for t in course.values()), "seconds": f"{total:.1f}",
+                 "floor s": f"{floor_total:.1f}", "x floor": f"{total / floor_total:.1f}",
+                 "over floor s": f"{total - floor_total:.1f}"})
+    rows.append({"notebook (nbval, replay)": "wall clock of the run", "cells": "-", "failed": "-",
+                 "seconds": f"{wall:.1f}", "floor s": f"{floor_wall:.1f}",
+                 "x floor": f"{wall / floor_wall:.1f}", "over floor s": f"{wall - floor_wall:.1f}"})
+    return "make test, part 2: nbval per notebook against the floor of as many empty cells", rows
+
+
+def sections(tests_junit: Path | None = None,
+             notebooks_only: bool = False) -> Iterator[tuple[str, list[dict]]]:
+    """The suite's tables, (title, rows) each, as each run finishes. ``notebooks_only`` skips
+    tests/ (part 1)."""
+    with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
+        work = Path(tmp)
+        if not notebooks_only:
+            yield from tests_sections(tests_junit, work)
+        yield nbval_section(work)
+
