@@ -4,7 +4,8 @@
     raise ConfigError(_("CONOHA_LEARN_SIM_PORT must be a port number, not {value!r}").format(value=v))
 
 Mark every message a learner reads with ``_()``; format *after* translating, so the catalog holds one
-entry per message whatever the values. The language comes from ``CONOHA_LEARN_LANG`` (``ja`` / ``en``),
+entry per message whatever the values. Texts kept in tables at import time are marked with ``N_()`` and
+translated where they are shown. The catalogs live in ``locale/`` (``make messages`` rebuilds them). The language comes from ``CONOHA_LEARN_LANG`` (``ja`` / ``en``),
 else from ``set_language()``; English by default.
 """
 
@@ -54,8 +55,20 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the learner's language (English when it has no translation)."""
+    if not message:  # gettext("") is the catalog's header, never a message
+        return message
     return _translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` (chosen by ``n``) in the learner's language."""
     return _translations(current_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it yet.
+
+    For texts defined when a module is imported (tables of feedback, class-level hints): the
+    language may change later, so they are translated with ``_()`` where they are shown.
+    """
+    return message
