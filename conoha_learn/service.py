@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundLocally
+from .i18n import _
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -66,8 +67,8 @@ def choose(wanted: str, items: Iterable[dict], what: str, *, keys: tuple[str, ..
     names = sorted({str(item.get(label)) for item in items})
     if matches:
         ids = ", ".join(str(m.get("id")) for m in matches)
-        raise NotFoundLocally(f"Several {what}s are called {wanted!r} ({ids}); give the id instead.")
+        raise NotFoundLocally(_("Several {what}s are called {wanted!r} ({ids}); give the id instead.").format(what=what, wanted=wanted, ids=ids))
     close = difflib.get_close_matches(str(wanted), names, n=3, cutoff=0.5)
-    suggestion = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-    raise NotFoundLocally(f"No {what} called {wanted!r}.{suggestion} "
-                          f"Valid choices: {', '.join(names) or 'none'}.")
+    suggestion = _(" Did you mean {names}?").format(names=", ".join(map(repr, close))) if close else ""
+    raise NotFoundLocally(_("No {what} called {wanted!r}.{suggestion} Valid choices: {names}.").format(
+        what=what, wanted=wanted, suggestion=suggestion, names=", ".join(names) or _("none")))
