@@ -36,15 +36,17 @@ def current_language() -> str:
     if _chosen is not None:
         return _chosen
     value = os.environ.get(LANGUAGE_VARIABLE, "").strip()
-    return _normalise(value) if value else "en"
+    return _normalise(value, origin=f"the {LANGUAGE_VARIABLE} variable") if value else "en"
 
 
-def _normalise(language: str) -> str:
-    code = str(language).strip().lower().replace("_", "-").split("-")[0]
+def _normalise(language: str, origin: str = "set_language()") -> str:
+    """"ja", "ja_JP.UTF-8", "JA-jp" -> "ja"; anything else is refused."""
+    code = str(language).strip().lower().replace("_", "-").split("-")[0].split(".")[0]
     if code not in LANGUAGES:
-        # Not translated itself: the learner may not be able to read either language yet.
+        # In both languages, untranslated: the learner may not read the one chosen by default.
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (en: English, ja: 日本語), "
-                         f"not {language!r}")
+                         f"not {language!r} (from {origin}). / 言語は {' か '.join(LANGUAGES)} "
+                         f"で指定してください（{language!r} は使えません）。")
     return code
 
 
