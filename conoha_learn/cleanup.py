@@ -89,7 +89,8 @@ def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
             try:
                 compute.wait(server, "DELETED", progress=progress)
             except ConohaLearnError as exc:
-                report.failed.append(_("server {name}: {error}").format(name=_label(server), error=exc.message))
+                report.failed.append(_("server {name}: {error}").format(
+                    name=_label(server), error=exc.message))
     return {s["id"] for s in deleted}, volume_ids
 
 
@@ -101,7 +102,8 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
             continue
         users = {a.get("server_id") for a in volume.get("attachments") or []}
         if users - deleted_servers:  # ours, but a server that stays still uses it
-            report.left_alone.append(_("volume {name} (in use by a server that stays)").format(name=_label(volume)))
+            report.left_alone.append(_("volume {name} (in use by a server that stays)").format(
+                name=_label(volume)))
             continue
         try:
             # Wait for in-use (or still creating) volumes to be released; errored ones can go now.
@@ -111,7 +113,8 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
         except NotFound:
             pass
         except ConohaLearnError as exc:
-            report.failed.append(_("volume {name}: {error}").format(name=_label(volume), error=exc.message))
+            report.failed.append(_("volume {name}: {error}").format(
+                name=_label(volume), error=exc.message))
             continue
         report.volumes.append(_label(volume))
 

@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = commands.add_parser("sim", help=_("run the local ConoHa-compatible API simulator"))
     sim.add_argument("--host", default="127.0.0.1", help=_("address to bind (default: loopback)"))
-    sim.add_argument("--port", type=int, default=DEFAULT_PORT, help=_("port (default {port}; 0 = any free)").format(port=DEFAULT_PORT))
+    sim.add_argument("--port", type=int, default=DEFAULT_PORT,
+                     help=_("port (default {port}; 0 = any free)").format(port=DEFAULT_PORT))
     sim.add_argument("--seed", type=int, default=None, help=_("fixed seed: reproducible ids and times"))
     sim.add_argument("--delay", type=float, default=3.0, help=_("seconds a status change takes (default 3)"))
     sim.add_argument("--state", metavar="FILE", default=None, help=_("keep state in this SQLite file"))

@@ -52,7 +52,8 @@ def _read(path: Path) -> dict:
 
     data = yaml.safe_load(path.read_text()) or {}
     if not isinstance(data, dict):
-        raise ConfigError(_("{path} exists but is not a YAML mapping; move it away first.").format(path=path))
+        raise ConfigError(_("{path} exists but is not a YAML mapping; move it away first.").format(
+            path=path))
     return data
 
 
@@ -78,7 +79,8 @@ def write_clouds_yaml(conn_or_creds: Connection | Credentials, path: str | os.Pa
     if not isinstance(creds, Credentials):
         raise ConfigError(_("write_clouds_yaml needs a Connection (from cl.connect()) or Credentials."))
     if creds.missing():
-        raise ConfigError(_("These credentials are incomplete: {missing}.").format(missing=_("; ").join(creds.missing())))
+        raise ConfigError(_("These credentials are incomplete: {missing}.").format(
+            missing=_("; ").join(creds.missing())))
     clouds_path = Path(path).expanduser()
     secure_path = clouds_path.with_name("secure" + (clouds_path.suffix or ".yaml"))
     clouds_path.parent.mkdir(parents=True, exist_ok=True)

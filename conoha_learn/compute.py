@@ -133,7 +133,7 @@ class Compute(Service):
             return server
         named = [{"id": s["id"], "name": display_name(s), "server_name": s.get("name")}
                  for s in self.server_list()]
-        return choose(server, named, "server", keys=("id", "name", "server_name"))["id"]
+        return choose(server, named, N_("server"), keys=("id", "name", "server_name"))["id"]
 
     def get_server(self, server: str | dict) -> SafeDict:
         """The server's full detail (``GET /servers/{id}``)."""
@@ -155,10 +155,10 @@ class Compute(Service):
         >>> conn.compute.wait(server, "ACTIVE")
         """
         groups = self._check_create_arguments(name, admin_pass, security_groups)
-        plan = choose(flavor, self.flavor_list(), "flavor (plan)")
+        plan = choose(flavor, self.flavor_list(), N_("flavor (plan)"))
         image_id = self.conn.image.find(image)["id"]
         if key_name is not None:
-            choose(key_name, self._keypair_list(), "key pair", keys=("name",))
+            choose(key_name, self._keypair_list(), N_("key pair"), keys=("name",))
         self.conn.network.check_security_groups(groups)
 
         size, volume_type = boot_volume_for(plan)
@@ -211,7 +211,8 @@ class Compute(Service):
                 return None
 
         label = display_name(server) if isinstance(server, dict) else None
-        return wait_for(fetch, status, what=_("server {name}").format(name=label or server_id[:8]), timeout=timeout,
+        what = _("server {name}").format(name=label or server_id[:8])  # the progress bar's label
+        return wait_for(fetch, status, what=what, timeout=timeout,
                         interval=interval, progress=progress)
 
     # --- power actions: POST /servers/{id}/action, 202 and no body --------------------------------
@@ -252,7 +253,8 @@ class Compute(Service):
         you only (mode 0600), e.g. ``save_to="~/.ssh/conoha-key"``."""
         path = Path(save_to).expanduser() if save_to is not None else None
         if path is not None and path.exists():
-            raise ConfigError(_("{path} already exists; choose another file (we never overwrite a key).").format(path=path))
+            raise ConfigError(_("{path} already exists; choose another file (we never overwrite a "
+                                "key).").format(path=path))
         keypair = self._post("/os-keypairs", json={"keypair": {"name": name}})["keypair"]
         self.conn.created_keypairs.add(name)
         if path is not None:

@@ -98,7 +98,8 @@ class Connection:
     def url_for(self, service_type: str, path: str) -> str:
         """Endpoint + path. A full URL is allowed only on a host from the catalog."""
         if not isinstance(path, str):
-            raise ConfigError(_("path must be a string such as '/servers', not {type}.").format(type=type(path).__name__))
+            raise ConfigError(_("path must be a string such as '/servers', not {type}.").format(
+                type=type(path).__name__))
         if path.startswith(("http://", "https://")):
             self._check_host(path)
             return path
@@ -109,7 +110,8 @@ class Connection:
         hosts = {urlsplit(row["url"]).netloc for row in catalog_module.rows(self.token.catalog)}
         if urlsplit(url).netloc not in hosts:
             raise ConfigError(_("{url} is not on a host from the service catalog; refusing to send "
-                                "your token there. Catalog hosts: {hosts}.").format(url=url, hosts=", ".join(sorted(hosts))))
+                                "your token there. Catalog hosts: {hosts}.").format(
+                                    url=url, hosts=", ".join(sorted(hosts))))
 
     # --- raw REST verbs ---------------------------------------------------------------------------
 
@@ -141,7 +143,8 @@ class Connection:
         message = server_message(exchange.response_body, response.reason)
         hint = ""
         if exchange.attempt > 1:
-            hint = _("Tried {count} times with pauses in between; wait a while and retry.").format(count=exchange.attempt)
+            hint = _("Tried {count} times with pauses in between; wait a while and retry.").format(
+                count=exchange.attempt)
         return api_error(response.status_code, message, method=exchange.method, url=exchange.url,
                          request_id=exchange.request_id, exchange=exchange, hint=hint)
 
@@ -295,7 +298,8 @@ def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str
     credentials = credentials.merged(**overrides)
     missing = credentials.missing()
     if missing:
-        raise ConfigError(_("Missing {missing} (credentials from {source}).").format(missing=_("; ").join(missing), source=credentials.source),
+        raise ConfigError(_("Missing {missing} (credentials from {source}).").format(
+                              missing=_("; ").join(missing), source=credentials.source),
                           hint=WHERE_TO_PUT_CREDENTIALS)
     conn = Connection(credentials, mode=mode, refresh_margin=refresh_margin,
                       transport=Transport(timeout=timeout, max_retries=max_retries),
