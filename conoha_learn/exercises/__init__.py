@@ -6,9 +6,10 @@
 Each notebook's exercises live in their own module here (``nb02.py`` for notebook 02, ...). Most are
 data: a `Choice` (choice.py) lists the right answers and what each near miss misunderstands. The
 ones that judge real state (your catalog, your token, the simulator's plans) are functions
-registered with ``@exercise``: they get the normalised answer's raw form and the current
-connection, and return None when the answer is right, or a sentence saying what is off.
-Answers are normalised first (answers.py: full-width letters, the ideographic space). Solutions
+registered with ``@exercise``: they get the answer as typed and the current connection, read it
+with the guards of answers.py (which normalise full-width letters and the ideographic space, or
+refuse an answer of the wrong kind with what to give instead), and return None when the answer
+is right, or a sentence saying what is off. Solutions
 are ordinary notebook cells, hidden until clicked (JupyterLab's collapsed input), so they run
 under test. Every text is in the learner's language (i18n.py).
 """
