@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test sim bench bench-test clean
+.PHONY: setup lab test sim bench bench-test messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ bench: $(STAMP)  ## speed and memory figures, as tables (a few minutes)
 
 bench-test: $(STAMP)  ## where `make test`'s time goes; nbval per notebook against its floor (slow)
 	$(BIN)/python benchmarks/run.py --suite
+
+# The learner-facing messages: extract every _() / N_() text into the template, bring the Japanese
+# catalog up to date with it (new entries come out empty, changed ones fuzzy: translate them), and
+# compile it. The .mo is committed; tests/test_i18n.py fails when it differs from the .po.
+LOCALE := conoha_learn/locale
+messages: $(STAMP)  ## rebuild the message catalogs (locale/*.pot, ja .po and .mo)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --no-wrap \
+	    --project conoha-learn --copyright-holder 'the conoha-learn authors' \
+	    -o $(LOCALE)/conoha_learn.pot conoha_learn
+	$(BIN)/pybabel update -D conoha_learn -i $(LOCALE)/conoha_learn.pot -d $(LOCALE) -l ja \
+	    --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -D conoha_learn -d $(LOCALE) -l ja --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

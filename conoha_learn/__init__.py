@@ -47,6 +47,7 @@ _LAZY = {
     "check": "exercises",
     "hint": "exercises",
     "use_in_terminal": "magics",
+    "set_language": "i18n",
 }
 
 __all__ = [
@@ -100,4 +101,5 @@ if TYPE_CHECKING:  # for editors and type checkers; at run time these come from 
     from .config import Credentials
     from .connection import Connection, connect
     from .http import Exchange
+    from .i18n import set_language
     from .login_form import login_form

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cassette import PLACEHOLDER
+from .i18n import N_, _
 
 ALLOWED_VALUES = {
     # The simulator's built-in learner accounts (conoha_learn/sim/seed.py, documented in
@@ -69,13 +70,13 @@ PASSWORD_BARE = re.compile(
     rf"(?im)(?<![A-Za-z0-9_]){PASSWORD_KEYS}\s*[:=][ \t]*(?P<value>[^\s\"'#,;]+)[ \t]*(?:#.*)?$")
 TOKEN_VALUE = r"(?P<value>[A-Za-z0-9_\-+/=]{32,})"
 TOKEN_RULES = [
-    ("a Keystone token (Fernet, gAAAAA...)",
+    (N_("a Keystone token (Fernet, gAAAAA...)"),
      re.compile(r"(?<![A-Za-z0-9_\-])(?P<value>gAAAAA[A-Za-z0-9_\-]{80,}=*)")),
-    ("a token value in a token header or variable",
+    (N_("a token value in a token header or variable"),
      re.compile(rf"(?i)(?:x-auth-token|x-subject-token|os_token|auth_token){_Q}?\s*[:=]\s*(?:-\s+)?{_Q}?{TOKEN_VALUE}")),
-    ("a token id in a token body",
+    (N_("a token id in a token body"),
      re.compile(rf"(?is)\btoken{_Q}?\s*:\s*\{{[^{{}}]{{0,400}}?\bid{_Q}?\s*:\s*{_Q}{TOKEN_VALUE}")),
-    ("a private key",
+    (N_("a private key"),
      re.compile(r"(?P<value>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\\n|\\r|\s)+[A-Za-z0-9+/=]{40,})")),
 ]
 
@@ -93,7 +94,7 @@ class Finding:
     what: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.what}"
+        return f"{self.path}:{self.line}: {_(self.what)}"  # what: a msgid, or already translated
 
 
 def is_stand_in(value: str) -> bool:
@@ -110,7 +111,8 @@ SECRET_VARIABLES = ("OS_PASSWORD", "OS_TOKEN", "OS_APPLICATION_CREDENTIAL_SECRET
 
 def known_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """Credential values of this environment -> where they come from (never the value)."""
-    found = {environ[v]: f"the value of ${v} in your environment" for v in SECRET_VARIABLES
+    found = {environ[v]: _("the value of ${variable} in your environment").format(variable=v)
+             for v in SECRET_VARIABLES
              if environ.get(v)}
     if environ.get("OS_CLOUD"):
         try:
@@ -119,7 +121,8 @@ def known_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
         except Exception:  # a broken clouds.yaml is not the audit's business
             creds = None
         if creds is not None and creds.password:
-            found.setdefault(creds.password, f"the password of cloud {environ['OS_CLOUD']!r} (clouds.yaml)")
+            found.setdefault(creds.password, _("the password of cloud {cloud!r} (clouds.yaml)").format(
+                cloud=environ["OS_CLOUD"]))
     return {value: where for value, where in found.items()
             if len(value) >= MIN_KNOWN_SECRET_LENGTH and not is_stand_in(value)}
 
@@ -150,7 +153,7 @@ def scan_text(text: str, path: str, *, bare_values: bool = False,
         for match in rule.finditer(text):
             value = match.group("value")
             if len(value) >= MIN_PASSWORD_LENGTH and not is_stand_in(value):
-                report(match.start("value"), "a password field with a literal value")
+                report(match.start("value"), N_("a password field with a literal value"))
     for value, where in (known or {}).items():
         for match in re.finditer(re.escape(value), text):
             report(match.start(), where)
@@ -215,15 +218,17 @@ def main(paths: list[str]) -> int:
     paths = paths or ["."]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
-        print(f"conoha-learn audit: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(_("conoha-learn audit: no such file or folder: {paths}").format(paths=", ".join(missing)),
+              file=sys.stderr)
         return 2
     findings = audit(paths)
     for finding in findings:
         print(finding)
     if findings:
-        print(f"\n{len(findings)} possible secret(s). Remove them (re-record cassettes with "
-              "`conoha-learn record`; clear notebook outputs), or, if a value is not a secret, "
-              f"mark its line with `{PRAGMA}`.", file=sys.stderr)
+        print("\n" + _("{count} possible secret(s). Remove them (re-record cassettes with "
+                       "`conoha-learn record`; clear notebook outputs), or, if a value is not a "
+                       "secret, mark its line with `{pragma}`.").format(count=len(findings), pragma=PRAGMA),
+              file=sys.stderr)
         return 1
-    print("conoha-learn audit: no secrets found.", file=sys.stderr)
+    print(_("conoha-learn audit: no secrets found."), file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import TOKEN_401_HINT, ConfigError, api_error, server_message
+from .i18n import _
 from .redact import TOKEN
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def normalise_version(value: str | None) -> str | None:
         return "3"
     if text in ("2", "2.0"):
         return "2.0"
-    raise ConfigError(f"Unknown identity API version {value!r}. Use 3 (ConoHa VPS 3.0) or "
-                      "2.0 (the 2015 API).")
+    raise ConfigError(_("Unknown identity API version {value!r}. Use 3 (ConoHa VPS 3.0) or "
+                        "2.0 (the 2015 API).").format(value=value))
 
 
 def token_url(creds: Credentials) -> tuple[str, str]:
@@ -91,8 +92,9 @@ def token_url(creds: Credentials) -> tuple[str, str]:
     in_url = normalise_version(last) if last in ("v3", "v2.0") else None
     wanted = normalise_version(creds.identity_api_version)
     if in_url and wanted and in_url != wanted:
-        raise ConfigError(f"auth_url {base} is identity v{in_url} but identity_api_version says "
-                          f"{wanted}. Make them agree (…/v3 with 3, …/v2.0 with 2.0).")
+        raise ConfigError(_("auth_url {url} is identity v{in_url} but identity_api_version says "
+                            "{wanted}. Make them agree (…/v3 with 3, …/v2.0 with 2.0).").format(
+                                url=base, in_url=in_url, wanted=wanted))
     version = in_url or wanted or "3"
     if not in_url:
         base = f"{base}/v{version}"
@@ -120,8 +122,8 @@ def v3_body(creds: Credentials) -> dict:
 
 def v2_body(creds: Credentials) -> dict:
     if not creds.username:
-        raise ConfigError("The v2.0 API logs in by user name (passwordCredentials.username); "
-                          "a user id alone is not enough. Set username (OS_USERNAME).")
+        raise ConfigError(_("The v2.0 API logs in by user name (passwordCredentials.username); "
+                            "a user id alone is not enough. Set username (OS_USERNAME)."))
     auth: dict[str, Any] = {"passwordCredentials": {"username": creds.username,
                                                     "password": creds.password}}
     if creds.project_id:
@@ -167,8 +169,8 @@ def authenticate(transport: Transport, creds: Credentials, *, now: float) -> Tok
     """One token request. Raises AuthenticationError (with a checklist hint) when refused."""
     missing = creds.missing()
     if missing:
-        raise ConfigError(f"Cannot log in yet; missing: {'; '.join(missing)} "
-                          f"(credentials from {creds.source}).")
+        raise ConfigError(_("Cannot log in yet; missing: {missing} (credentials from {source}).").format(
+            missing=_("; ").join(missing), source=creds.source))
     url, version = token_url(creds)
     transport.redactor.add(creds.password, "$OS_PASSWORD")
     body = v3_body(creds) if version == "3" else v2_body(creds)
@@ -176,8 +178,8 @@ def authenticate(transport: Transport, creds: Credentials, *, now: float) -> Tok
     if response.status_code >= 400:
         hint = TOKEN_401_HINT if response.status_code == 401 else ""
         if response.status_code == 404:
-            hint = (f"No token service at {url}: check auth_url (for ConoHa VPS 3.0 it is "
-                    "https://identity.c3j1.conoha.io/v3).")
+            hint = _("No token service at {url}: check auth_url (for ConoHa VPS 3.0 it is "
+                     "https://identity.c3j1.conoha.io/v3).").format(url=url)
         raise api_error(response.status_code, server_message(exchange.response_body, response.reason),
                         method="POST", url=exchange.url, request_id=exchange.request_id,
                         exchange=exchange, hint=hint)
@@ -187,13 +189,14 @@ def authenticate(transport: Transport, creds: Credentials, *, now: float) -> Tok
         else:
             token = parse_v2(response.json(), now)
     except (KeyError, TypeError, ValueError) as exc:
-        raise api_error(response.status_code, f"The token response is not a Keystone v{version} "
-                        f"token (missing or malformed {exc}).", method="POST", url=exchange.url,
-                        exchange=exchange, hint="Is auth_url really a Keystone endpoint?") from None
+        raise api_error(response.status_code, _("The token response is not a Keystone v{version} "
+                        "token (missing or malformed {field}).").format(version=version, field=exc),
+                        method="POST", url=exchange.url,
+                        exchange=exchange, hint=_("Is auth_url really a Keystone endpoint?")) from None
     transport.redactor.add(token.id, TOKEN)
     # The exchange was recorded before we knew the v3 token value; it is already redacted
     # by header name, and every later exchange is redacted by value too.
     if not token.project:
-        raise ConfigError("Keystone gave an unscoped token (no project), which has no catalog.",
-                          hint="Set project_id (the tenant ID) or project_name.")
+        raise ConfigError(_("Keystone gave an unscoped token (no project), which has no catalog."),
+                          hint=_("Set project_id (the tenant ID) or project_name."))
     return token

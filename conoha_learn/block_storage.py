@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
+from .i18n import N_, _
 from .redact import SafeDict
 from .service import TAG_KEY, TAG_VALUE, Service, choose, looks_like_id, tagged
 from .tables import table
@@ -48,7 +49,7 @@ class BlockStorage(Service):
             return volume["id"]
         if looks_like_id(volume):
             return volume
-        return choose(volume, self.volume_list(), "volume")["id"]
+        return choose(volume, self.volume_list(), N_("volume"))["id"]
 
     def get_volume(self, volume: str | dict) -> SafeDict:
         return self._get(f"/volumes/{self.volume_id(volume)}")["volume"]
@@ -62,7 +63,8 @@ class BlockStorage(Service):
         >>> conn.block_storage.wait(vol, "available")
         """
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-            raise ValueError(f"size is a whole number of GB (boot: 30 or 100), not {size!r}")
+            raise ValueError(_("size is a whole number of GB (boot: 30 or 100), not {size!r}").format(
+                size=size))
         body = {"size": size, "name": name, "description": description,
                 "metadata": {TAG_KEY: TAG_VALUE}}
         if image:
@@ -86,5 +88,6 @@ class BlockStorage(Service):
             except NotFound:
                 return None
 
-        return wait_for(fetch, status, what=f"volume {volume_id[:8]}", timeout=timeout,
+        what = _("volume {name}").format(name=volume_id[:8])  # the progress bar's label
+        return wait_for(fetch, status, what=what, timeout=timeout,
                         interval=interval, progress=progress)

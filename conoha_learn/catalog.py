@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import NotFoundLocally
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,26 +64,29 @@ def find(catalog: list[dict], service_type: str, *, region: str | None = None,
     matches = [e for e in endpoints if e["type"] in wanted]
     if not matches:
         have = sorted({e["type"] for e in endpoints})
-        raise NotFoundLocally(f"No service of type {service_type!r} in the catalog. "
-                              f"Types there: {', '.join(have)}.",
-                              hint="conn.catalog shows the whole catalog.")
+        raise NotFoundLocally(_("No service of type {type!r} in the catalog. Types there: "
+                                "{types}.").format(type=service_type, types=", ".join(have)),
+                              hint=_("conn.catalog shows the whole catalog."))
     # Prefer the first alias that exists ("block-storage" over "volumev3" ...).
     best_type = next(t for t in wanted if any(e["type"] == t for e in matches))
     matches = [e for e in matches if e["type"] == best_type]
     by_interface = [e for e in matches if e["interface"] == interface]
     if not by_interface:
-        raise NotFoundLocally(f"Service {best_type!r} has no {interface!r} endpoint. Interfaces: "
-                              f"{', '.join(sorted({e['interface'] for e in matches}))}.")
+        raise NotFoundLocally(_("Service {type!r} has no {interface!r} endpoint. Interfaces: "
+                                "{interfaces}.").format(type=best_type, interface=interface,
+                                interfaces=", ".join(sorted({e['interface'] for e in matches}))))
     regions = sorted({e["region"] for e in by_interface if e["region"]})
     if region is not None:
         chosen = [e for e in by_interface if e["region"] == region]
         if not chosen:
-            raise NotFoundLocally(f"Service {best_type!r} has no endpoint in region {region!r}. "
-                                  f"Regions: {', '.join(regions) or 'none named'}.",
-                                  hint="ConoHa VPS 3.0 has one region, c3j1; the 2015 API had "
-                                       "tyo1, sin1 and sjc1.")
+            raise NotFoundLocally(_("Service {type!r} has no endpoint in region {region!r}. "
+                                    "Regions: {regions}.").format(type=best_type, region=region,
+                                    regions=", ".join(regions) or _("none named")),
+                                  hint=_("ConoHa VPS 3.0 has one region, c3j1; the 2015 API had "
+                                         "tyo1, sin1 and sjc1."))
         return chosen[0]["url"]
     if len(regions) > 1:
-        raise NotFoundLocally(f"Service {best_type!r} is offered in several regions: "
-                              f"{', '.join(regions)}. Say which one with region=...")
+        raise NotFoundLocally(_("Service {type!r} is offered in several regions: {regions}. Say "
+                                "which one with region=...").format(type=best_type,
+                                                                    regions=", ".join(regions)))
     return by_interface[0]["url"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compute import display_name
 from .errors import ConohaLearnError, NotFound
+from .i18n import _
 from .service import tagged
 
 if TYPE_CHECKING:
@@ -33,15 +34,16 @@ class CleanupReport:
     failed: list[str] = field(default_factory=list)      # what could not be removed, and why
 
     def __str__(self) -> str:
-        lines = [f"Removed {len(self.servers)} server(s), {len(self.volumes)} volume(s), "
-                 f"{len(self.keypairs)} key pair(s)."]
-        for kind, names in (("server", self.servers), ("volume", self.volumes),
-                            ("key pair", self.keypairs)):
+        lines = [_("Removed {servers} server(s), {volumes} volume(s), {keypairs} key pair(s).").format(
+            servers=len(self.servers), volumes=len(self.volumes), keypairs=len(self.keypairs))]
+        for kind, names in ((_("server"), self.servers), (_("volume"), self.volumes),
+                            (_("key pair"), self.keypairs)):
             lines += [f"  - {kind} {n}" for n in names]
         if self.left_alone:
-            lines.append(f"Left alone (not created by conoha_learn): {', '.join(self.left_alone)}")
+            lines.append(_("Left alone (not created by conoha_learn): {names}").format(
+                names=", ".join(self.left_alone)))
         if self.failed:
-            lines.append("Could NOT remove (run conn.cleanup() again, or delete by hand):")
+            lines.append(_("Could NOT remove (run conn.cleanup() again, or delete by hand):"))
             lines += [f"  ! {f}" for f in self.failed]
         return "\n".join(lines)
 
@@ -78,7 +80,7 @@ def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
         except NotFound:
             pass  # already gone: fine
         except ConohaLearnError as exc:
-            report.failed.append(f"server {label}: {exc.message}")
+            report.failed.append(_("server {name}: {error}").format(name=label, error=exc.message))
             continue
         report.servers.append(label)
         deleted.append(server)
@@ -87,7 +89,8 @@ def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
             try:
                 compute.wait(server, "DELETED", progress=progress)
             except ConohaLearnError as exc:
-                report.failed.append(f"server {_label(server)}: {exc.message}")
+                report.failed.append(_("server {name}: {error}").format(
+                    name=_label(server), error=exc.message))
     return {s["id"] for s in deleted}, volume_ids
 
 
@@ -99,7 +102,8 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
             continue
         users = {a.get("server_id") for a in volume.get("attachments") or []}
         if users - deleted_servers:  # ours, but a server that stays still uses it
-            report.left_alone.append(f"volume {_label(volume)} (in use by a server that stays)")
+            report.left_alone.append(_("volume {name} (in use by a server that stays)").format(
+                name=_label(volume)))
             continue
         try:
             # Wait for in-use (or still creating) volumes to be released; errored ones can go now.
@@ -109,7 +113,8 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
         except NotFound:
             pass
         except ConohaLearnError as exc:
-            report.failed.append(f"volume {_label(volume)}: {exc.message}")
+            report.failed.append(_("volume {name}: {error}").format(
+                name=_label(volume), error=exc.message))
             continue
         report.volumes.append(_label(volume))
 
@@ -122,6 +127,6 @@ def _delete_keypairs(conn: Connection, report: CleanupReport) -> None:
             conn.created_keypairs.discard(name)
             continue
         except ConohaLearnError as exc:
-            report.failed.append(f"key pair {name}: {exc.message}")
+            report.failed.append(_("key pair {name}: {error}").format(name=name, error=exc.message))
             continue
         report.keypairs.append(name)

@@ -14,15 +14,17 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from .i18n import _
+
 
 def _sim_banner(sim) -> str:
     """Where the simulator listens, and how to point the openstack CLI at it."""
     creds = sim.credentials()
     exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in creds.items())
-    return f"""\
-ConoHa simulator listening on {sim.url}
-  identity  {sim.url}/identity/v3      (region c3j1)
-  control   {sim.url}/_sim             (reset: curl -X POST {sim.url}/_sim/reset)
+    return _("""\
+ConoHa simulator listening on {url}
+  identity  {url}/identity/v3      (region c3j1)
+  control   {url}/_sim             (reset: curl -X POST {url}/_sim/reset)
 
 For the openstack CLI, either export:
 {exports}
@@ -31,17 +33,19 @@ or put this in clouds.yaml and run `openstack --os-cloud conoha-sim ...`:
   clouds:
     conoha-sim:
       auth:
-        auth_url: {creds['OS_AUTH_URL']}
-        username: {creds['OS_USERNAME']}
-        password: {creds['OS_PASSWORD']}
-        project_id: {creds['OS_PROJECT_ID']}
+        auth_url: {auth_url}
+        username: {username}
+        password: {password}
+        project_id: {project_id}
         user_domain_name: gnc
       region_name: c3j1
       interface: public
       identity_api_version: 3
 
 These are the simulator's built-in learner credentials; they open nothing but this simulator.
-Press Ctrl+C to stop."""
+Press Ctrl+C to stop.""").format(url=sim.url, exports=exports, auth_url=creds["OS_AUTH_URL"],
+                                 username=creds["OS_USERNAME"], password=creds["OS_PASSWORD"],
+                                 project_id=creds["OS_PROJECT_ID"])
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -51,13 +55,14 @@ def cmd_sim(args: argparse.Namespace) -> int:
                         state_file=args.state, token_lifetime=args.token_lifetime)
         sim.bind()
     except OSError as exc:
-        print(f"conoha-learn sim: cannot listen on {args.host}:{args.port}: {exc.strerror}.\n"
-              f"Is a simulator already running there? Try another port: --port 0 picks a free one.",
+        print(_("conoha-learn sim: cannot listen on {host}:{port}: {error}.\n"
+                "Is a simulator already running there? Try another port: --port 0 picks a free "
+                "one.").format(host=args.host, port=args.port, error=exc.strerror),
               file=sys.stderr)
         return 2
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"Warning: listening on {args.host}, not loopback: anyone who can reach this "
-              "address can use and reset the simulator.", file=sys.stderr)
+        print(_("Warning: listening on {host}, not loopback: anyone who can reach this "
+                "address can use and reset the simulator.").format(host=args.host), file=sys.stderr)
     print(_sim_banner(sim), flush=True)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(message)s")
@@ -81,13 +86,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     from .local_sim import configured_port
     from .sim import Simulator
-    port, _ = configured_port()  # the port cl.connect() will look at
+    port, _chosen = configured_port()  # the port cl.connect() will look at
     sim = Simulator(port=port)
     try:
         sim.start()
     except OSError:
         sim = None  # a simulator (or something else) already has the port: use what is there
-        print(f"Port {port} is taken; assuming a simulator already runs there.", file=sys.stderr)
+        print(_("Port {port} is taken; assuming a simulator already runs there.").format(port=port),
+              file=sys.stderr)
     env = dict(os.environ)
     env.setdefault("CONOHA_LEARN_MODE", "sim")
     if sim is not None and "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
@@ -121,26 +127,31 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     notebooks = _notebooks(args.path, args.names)
     if not notebooks:
-        print(f"conoha-learn record: no notebooks in {args.path}"
-              + (f" starting with {', '.join(args.names)}" if args.names else ""), file=sys.stderr)
+        none = _("conoha-learn record: no notebooks in {path} starting with {names}") if args.names \
+            else _("conoha-learn record: no notebooks in {path}")
+        print(none.format(path=args.path, names=", ".join(args.names)), file=sys.stderr)
         return 2
     if args.live:
-        print("Recording against the live cloud in OS_* / clouds.yaml: servers the notebooks create "
-              "cost money until they are deleted.", file=sys.stderr)
+        print(_("Recording against the live cloud in OS_* / clouds.yaml: servers the notebooks "
+                "create cost money until they are deleted."), file=sys.stderr)
     failed = []
     for notebook in notebooks:
-        print(f"{notebook}: recording from {'ConoHa (live)' if args.live else 'a fresh simulator'}...",
+        source = _("ConoHa (live)") if args.live else _("a fresh simulator")
+        print(_("{notebook}: recording from {source}...").format(notebook=notebook, source=source),
               flush=True)
         try:
             cassette, count = record_notebook(notebook, live=args.live, seed=args.seed,
                                               delay=args.delay, timeout=args.timeout)
         except Exception as exc:  # a cell failed: say which notebook, keep its old cassette
-            print(f"{notebook}: FAILED, old cassette and outputs kept.\n{exc}", file=sys.stderr)
+            print(_("{notebook}: FAILED, old cassette and outputs kept.\n{error}").format(
+                notebook=notebook, error=exc), file=sys.stderr)
             failed.append(notebook)
             continue
-        print(f"{notebook}: {count} exchanges in {cassette}; outputs saved from the replay.")
+        print(_("{notebook}: {count} exchanges in {cassette}; outputs saved from the replay.").format(
+            notebook=notebook, count=count, cassette=cassette))
     if failed:
-        print(f"\n{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        print("\n" + _("{count} notebook(s) failed: {names}").format(
+            count=len(failed), names=", ".join(failed)), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -152,36 +163,37 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .sim import DEFAULT_PORT
     parser = argparse.ArgumentParser(prog="conoha-learn",
-                                     description="Learn the OpenStack API with ConoHa, offline.")
+                                     description=_("Learn the OpenStack API with ConoHa, offline."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sim = commands.add_parser("sim", help="run the local ConoHa-compatible API simulator")
-    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    sim.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any free)")
-    sim.add_argument("--seed", type=int, default=None, help="fixed seed: reproducible ids and times")
-    sim.add_argument("--delay", type=float, default=3.0, help="seconds a status change takes (default 3)")
-    sim.add_argument("--state", metavar="FILE", default=None, help="keep state in this SQLite file")
-    sim.add_argument("--token-lifetime", type=int, default=24 * 3600, help="token lifetime in seconds")
-    sim.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sim = commands.add_parser("sim", help=_("run the local ConoHa-compatible API simulator"))
+    sim.add_argument("--host", default="127.0.0.1", help=_("address to bind (default: loopback)"))
+    sim.add_argument("--port", type=int, default=DEFAULT_PORT,
+                     help=_("port (default {port}; 0 = any free)").format(port=DEFAULT_PORT))
+    sim.add_argument("--seed", type=int, default=None, help=_("fixed seed: reproducible ids and times"))
+    sim.add_argument("--delay", type=float, default=3.0, help=_("seconds a status change takes (default 3)"))
+    sim.add_argument("--state", metavar="FILE", default=None, help=_("keep state in this SQLite file"))
+    sim.add_argument("--token-lifetime", type=int, default=24 * 3600, help=_("token lifetime in seconds"))
+    sim.add_argument("-v", "--verbose", action="store_true", help=_("log every request"))
     sim.set_defaults(func=cmd_sim)
 
-    lab = commands.add_parser("lab", help="open the course in JupyterLab, with the simulator running")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
+    lab = commands.add_parser("lab", help=_("open the course in JupyterLab, with the simulator running"))
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help=_("passed on to jupyter lab"))
     lab.set_defaults(func=cmd_lab)
 
-    record = commands.add_parser("record", help="re-record notebooks' cassettes and save their outputs")
-    record.add_argument("path", help="a folder of notebooks (e.g. notebooks/) or one .ipynb")
-    record.add_argument("names", nargs="*", help="only notebooks whose name starts so (e.g. 02 03_servers)")
+    record = commands.add_parser("record", help=_("re-record notebooks' cassettes and save their outputs"))
+    record.add_argument("path", help=_("a folder of notebooks (e.g. notebooks/) or one .ipynb"))
+    record.add_argument("names", nargs="*", help=_("only notebooks whose name starts so (e.g. 02 03_servers)"))
     record.add_argument("--live", action="store_true",
-                        help="record from real ConoHa (OS_* or clouds.yaml) instead of a fresh simulator")
-    record.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
+                        help=_("record from real ConoHa (OS_* or clouds.yaml) instead of a fresh simulator"))
+    record.add_argument("--seed", type=int, default=1, help=_("the simulator's seed (default 1)"))
     record.add_argument("--delay", type=float, default=3.0,
-                        help="simulator seconds a status change takes (default 3)")
-    record.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
+                        help=_("simulator seconds a status change takes (default 3)"))
+    record.add_argument("--timeout", type=int, default=600, help=_("seconds one cell may take (default 600)"))
     record.set_defaults(func=cmd_record)
 
-    audit = commands.add_parser("audit", help="look for tokens, passwords and keys in files (exit 1 if any)")
-    audit.add_argument("paths", nargs="*", default=["."], help="files and folders (default: .)")
+    audit = commands.add_parser("audit", help=_("look for tokens, passwords and keys in files (exit 1 if any)"))
+    audit.add_argument("paths", nargs="*", default=["."], help=_("files and folders (default: .)"))
     audit.set_defaults(func=cmd_audit)
     return parser
 
@@ -189,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "delay", 0) < 0 or getattr(args, "token_lifetime", 1) <= 0:
-        print("conoha-learn: --delay must be >= 0 and --token-lifetime > 0", file=sys.stderr)
+        print(_("conoha-learn: --delay must be >= 0 and --token-lifetime > 0"), file=sys.stderr)
         return 2
     return args.func(args)
 

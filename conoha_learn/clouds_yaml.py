@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .auth import token_url
 from .config import Credentials, write_private
 from .errors import ConfigError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -51,7 +52,8 @@ def _read(path: Path) -> dict:
 
     data = yaml.safe_load(path.read_text()) or {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} exists but is not a YAML mapping; move it away first.")
+        raise ConfigError(_("{path} exists but is not a YAML mapping; move it away first.").format(
+            path=path))
     return data
 
 
@@ -75,9 +77,10 @@ def write_clouds_yaml(conn_or_creds: Connection | Credentials, path: str | os.Pa
 
     creds = getattr(conn_or_creds, "credentials", conn_or_creds)
     if not isinstance(creds, Credentials):
-        raise ConfigError("write_clouds_yaml needs a Connection (from cl.connect()) or Credentials.")
+        raise ConfigError(_("write_clouds_yaml needs a Connection (from cl.connect()) or Credentials."))
     if creds.missing():
-        raise ConfigError(f"These credentials are incomplete: {'; '.join(creds.missing())}.")
+        raise ConfigError(_("These credentials are incomplete: {missing}.").format(
+            missing=_("; ").join(creds.missing())))
     clouds_path = Path(path).expanduser()
     secure_path = clouds_path.with_name("secure" + (clouds_path.suffix or ".yaml"))
     clouds_path.parent.mkdir(parents=True, exist_ok=True)

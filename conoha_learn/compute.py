@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from .config import write_private
 from .errors import ConfigError, NotFound
+from .i18n import N_, _
 from .redact import SafeDict
 from .service import TAG_KEY, TAG_VALUE, Service, choose, looks_like_id, tagged
 from .tables import table
@@ -40,8 +41,8 @@ KEYPAIR_COLUMNS = ["name", "fingerprint"]
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 # ConoHa's root password rule: 9-70 characters with upper, lower, digit and one of these symbols.
 PASSWORD_SYMBOLS = "\\^$+-*/|()[]{}.,?!_=&@~%#:;'\""
-PASSWORD_RULE = ("9 to 70 characters, with at least one upper-case letter, one lower-case letter, "
-                 f"one digit and one of {PASSWORD_SYMBOLS}")
+PASSWORD_RULE = N_("9 to 70 characters, with at least one upper-case letter, one lower-case "
+                   "letter, one digit and one of {symbols}")
 
 # The boot volume ConoHa VPS 3.0 needs: 30 GB on the 512 MB plan, 100 GB on every other.
 SMALL_PLAN_RAM_MB = 512
@@ -61,9 +62,10 @@ def check_admin_pass(password: str) -> None:
           and any(c.isupper() for c in password) and any(c.islower() for c in password)
           and any(c.isdigit() for c in password) and any(c in PASSWORD_SYMBOLS for c in password))
     if not ok:
-        raise ConfigError(f"admin_pass does not follow ConoHa's rule: {PASSWORD_RULE}.",
-                          hint="Leave admin_pass out to get a random one (in the result's "
-                               "'adminPass').")
+        raise ConfigError(_("admin_pass does not follow ConoHa's rule: {rule}.").format(
+                              rule=_(PASSWORD_RULE).format(symbols=PASSWORD_SYMBOLS)),
+                          hint=_("Leave admin_pass out to get a random one (in the result's "
+                                 "'adminPass')."))
 
 
 def random_admin_pass() -> str:
@@ -126,12 +128,12 @@ class Compute(Service):
         if isinstance(server, dict):
             return server["id"]
         if not isinstance(server, str) or not server:
-            raise ConfigError(f"Give a server as its id, name or dict, not {server!r}.")
+            raise ConfigError(_("Give a server as its id, name or dict, not {server!r}.").format(server=server))
         if looks_like_id(server):
             return server
         named = [{"id": s["id"], "name": display_name(s), "server_name": s.get("name")}
                  for s in self.server_list()]
-        return choose(server, named, "server", keys=("id", "name", "server_name"))["id"]
+        return choose(server, named, N_("server"), keys=("id", "name", "server_name"))["id"]
 
     def get_server(self, server: str | dict) -> SafeDict:
         """The server's full detail (``GET /servers/{id}``)."""
@@ -153,10 +155,10 @@ class Compute(Service):
         >>> conn.compute.wait(server, "ACTIVE")
         """
         groups = self._check_create_arguments(name, admin_pass, security_groups)
-        plan = choose(flavor, self.flavor_list(), "flavor (plan)")
+        plan = choose(flavor, self.flavor_list(), N_("flavor (plan)"))
         image_id = self.conn.image.find(image)["id"]
         if key_name is not None:
-            choose(key_name, self._keypair_list(), "key pair", keys=("name",))
+            choose(key_name, self._keypair_list(), N_("key pair"), keys=("name",))
         self.conn.network.check_security_groups(groups)
 
         size, volume_type = boot_volume_for(plan)
@@ -181,16 +183,16 @@ class Compute(Service):
     def _check_create_arguments(name: str, admin_pass: str | None,
                                 security_groups: Iterable[str]) -> list[str]:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
-            raise ConfigError(f"Server name {name!r}: use 1-255 letters, digits, '-' or '_' "
-                              "(ConoHa's rule for instance_name_tag).")
+            raise ConfigError(_("Server name {name!r}: use 1-255 letters, digits, '-' or '_' "
+                                "(ConoHa's rule for instance_name_tag).").format(name=name))
         if admin_pass is not None:
             check_admin_pass(admin_pass)
         if isinstance(security_groups, str):
             security_groups = [security_groups]  # one name is fine too
         groups = list(security_groups)
         if not all(isinstance(g, str) and g for g in groups):
-            raise ConfigError(f"security_groups is a list of names such as ['default', "
-                              f"'IPv4v6-SSH'], not {groups!r}.")
+            raise ConfigError(_("security_groups is a list of names such as ['default', "
+                                "'IPv4v6-SSH'], not {groups!r}.").format(groups=groups))
         return groups
 
     def wait(self, server: str | dict, status: str = "ACTIVE", *, timeout: float = 600,
@@ -209,7 +211,8 @@ class Compute(Service):
                 return None
 
         label = display_name(server) if isinstance(server, dict) else None
-        return wait_for(fetch, status, what=f"server {label or server_id[:8]}", timeout=timeout,
+        what = _("server {name}").format(name=label or server_id[:8])  # the progress bar's label
+        return wait_for(fetch, status, what=what, timeout=timeout,
                         interval=interval, progress=progress)
 
     # --- power actions: POST /servers/{id}/action, 202 and no body --------------------------------
@@ -250,7 +253,8 @@ class Compute(Service):
         you only (mode 0600), e.g. ``save_to="~/.ssh/conoha-key"``."""
         path = Path(save_to).expanduser() if save_to is not None else None
         if path is not None and path.exists():
-            raise ConfigError(f"{path} already exists; choose another file (we never overwrite a key).")
+            raise ConfigError(_("{path} already exists; choose another file (we never overwrite a "
+                                "key).").format(path=path))
         keypair = self._post("/os-keypairs", json={"keypair": {"name": name}})["keypair"]
         self.conn.created_keypairs.add(name)
         if path is not None:
@@ -263,8 +267,8 @@ class Compute(Service):
             public_key = Path(public_key).expanduser().read_text()
         public_key = public_key.strip()
         if not public_key.startswith(("ssh-", "ecdsa-")):
-            raise ConfigError("public_key should be one line starting with ssh-ed25519, ssh-rsa or "
-                              "ecdsa-... (the .pub file, never the private key).")
+            raise ConfigError(_("public_key should be one line starting with ssh-ed25519, ssh-rsa or "
+                                "ecdsa-... (the .pub file, never the private key)."))
         body = {"keypair": {"name": name, "public_key": public_key}}
         keypair = self._post("/os-keypairs", json=body)["keypair"]
         self.conn.created_keypairs.add(name)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .i18n import N_, _
 
 MODES = ("sim", "replay", "live", "record")
 MODE_VARIABLE = "CONOHA_LEARN_MODE"
@@ -39,10 +40,11 @@ def resolve_mode(mode: str | None = None, environ: Mapping[str, str] = os.enviro
     chosen = mode if mode is not None else environ.get(MODE_VARIABLE) or "sim"
     normal = chosen.strip().lower()
     if normal not in MODES:
-        origin = "mode argument" if mode is not None else f"{MODE_VARIABLE} variable"
-        raise ConfigError(f"Unknown mode {chosen!r} (from the {origin}). "
-                          f"Choose one of: {', '.join(MODES)}.",
-                          hint="sim needs no account; live needs your ConoHa API credentials.")
+        origin = _("the mode argument") if mode is not None else \
+            _("the {variable} variable").format(variable=MODE_VARIABLE)
+        raise ConfigError(_("Unknown mode {mode!r} (from {origin}). Choose one of: {modes}.").format(
+                              mode=chosen, origin=origin, modes=", ".join(MODES)),
+                          hint=_("sim needs no account; live needs your ConoHa API credentials."))
     return normal
 
 
@@ -81,8 +83,8 @@ class Credentials:
         """A copy with the given non-None values replacing ours."""
         unknown = set(overrides) - {f.name for f in fields(self)}
         if unknown:
-            raise ConfigError(f"Unknown credential setting(s): {', '.join(sorted(unknown))}. "
-                              f"Known: {', '.join(f.name for f in fields(self))}.")
+            raise ConfigError(_("Unknown credential setting(s): {unknown}. Known: {known}.").format(
+                unknown=", ".join(sorted(unknown)), known=", ".join(f.name for f in fields(self))))
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     def missing(self) -> list[str]:
@@ -91,11 +93,11 @@ class Credentials:
         if not self.auth_url:
             needed.append("auth_url (OS_AUTH_URL)")
         if not (self.username or self.user_id):
-            needed.append("username or user_id (OS_USERNAME / OS_USER_ID)")
+            needed.append(_("username or user_id (OS_USERNAME / OS_USER_ID)"))
         if not self.password:
             needed.append("password (OS_PASSWORD)")
         if not (self.project_id or self.project_name):
-            needed.append("project_id or project_name, the tenant (OS_PROJECT_ID / OS_PROJECT_NAME)")
+            needed.append(_("project_id or project_name, the tenant (OS_PROJECT_ID / OS_PROJECT_NAME)"))
         return needed
 
 
@@ -144,9 +146,9 @@ def _load_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+        raise ConfigError(_("{path} is not valid YAML: {error}").format(path=path, error=exc)) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} should hold a mapping with a 'clouds:' key.")
+        raise ConfigError(_("{path} should hold a mapping with a 'clouds:' key.").format(path=path))
     return data
 
 
@@ -199,11 +201,12 @@ def from_clouds_yaml(cloud: str | None = None,
             return None
         name = next(iter(clouds))
     if name not in clouds:
-        where = ", ".join(str(p) for p in files) or "no clouds.yaml found in " + ", ".join(
-            str(d) for d in search_dirs())
-        raise ConfigError(f"No cloud named {name!r} in clouds.yaml ({where}). "
-                          f"Clouds there: {', '.join(clouds) or 'none'}.",
-                          hint="cl.write_clouds_yaml(conn) writes one for a working connection.")
+        where = ", ".join(str(p) for p in files) or _("no clouds.yaml found in {dirs}").format(
+            dirs=", ".join(str(d) for d in search_dirs()))
+        raise ConfigError(_("No cloud named {name!r} in clouds.yaml ({where}). Clouds there: "
+                            "{clouds}.").format(name=name, where=where,
+                                                clouds=", ".join(clouds) or _("none")),
+                          hint=_("cl.write_clouds_yaml(conn) writes one for a working connection."))
     return credentials_from_cloud(clouds[name], source=f"clouds.yaml cloud {name!r} ({files[0]})")
 
 
@@ -215,7 +218,7 @@ def find_credentials(cloud: str | None = None,
     return from_env(environ) or from_clouds_yaml(None, environ)
 
 
-WHERE_TO_PUT_CREDENTIALS = (
+WHERE_TO_PUT_CREDENTIALS = N_(
     "Put your ConoHa API credentials (control panel → API) in OS_* variables "
     "(OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_ID, OS_USER_DOMAIN_NAME=gnc, "
     "OS_REGION_NAME=c3j1), or in clouds.yaml + secure.yaml with OS_CLOUD naming the cloud, "

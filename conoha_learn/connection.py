@@ -24,6 +24,7 @@ from .auth import Token, authenticate, normalise_version
 from .config import WHERE_TO_PUT_CREDENTIALS, Credentials, find_credentials, resolve_mode
 from .errors import ConfigError, api_error, server_message
 from .http import Exchange, Transport
+from .i18n import _
 from .redact import SafeDict
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ class Connection:
     def url_for(self, service_type: str, path: str) -> str:
         """Endpoint + path. A full URL is allowed only on a host from the catalog."""
         if not isinstance(path, str):
-            raise ConfigError(f"path must be a string such as '/servers', not {type(path).__name__}.")
+            raise ConfigError(_("path must be a string such as '/servers', not {type}.").format(
+                type=type(path).__name__))
         if path.startswith(("http://", "https://")):
             self._check_host(path)
             return path
@@ -107,8 +109,9 @@ class Connection:
         # The token goes with every request: never send it to a host the catalog does not name.
         hosts = {urlsplit(row["url"]).netloc for row in catalog_module.rows(self.token.catalog)}
         if urlsplit(url).netloc not in hosts:
-            raise ConfigError(f"{url} is not on a host from the service catalog; refusing to send "
-                              f"your token there. Catalog hosts: {', '.join(sorted(hosts))}.")
+            raise ConfigError(_("{url} is not on a host from the service catalog; refusing to send "
+                                "your token there. Catalog hosts: {hosts}.").format(
+                                    url=url, hosts=", ".join(sorted(hosts))))
 
     # --- raw REST verbs ---------------------------------------------------------------------------
 
@@ -140,7 +143,8 @@ class Connection:
         message = server_message(exchange.response_body, response.reason)
         hint = ""
         if exchange.attempt > 1:
-            hint = f"Tried {exchange.attempt} times with pauses in between; wait a while and retry."
+            hint = _("Tried {count} times with pauses in between; wait a while and retry.").format(
+                count=exchange.attempt)
         return api_error(response.status_code, message, method=exchange.method, url=exchange.url,
                          request_id=exchange.request_id, exchange=exchange, hint=hint)
 
@@ -294,7 +298,8 @@ def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str
     credentials = credentials.merged(**overrides)
     missing = credentials.missing()
     if missing:
-        raise ConfigError(f"Missing {'; '.join(missing)} (credentials from {credentials.source}).",
+        raise ConfigError(_("Missing {missing} (credentials from {source}).").format(
+                              missing=_("; ").join(missing), source=credentials.source),
                           hint=WHERE_TO_PUT_CREDENTIALS)
     conn = Connection(credentials, mode=mode, refresh_margin=refresh_margin,
                       transport=Transport(timeout=timeout, max_retries=max_retries),
@@ -309,9 +314,9 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
     """The simulator's default account, on the given simulator, at auth_url, or on the one
     found (or started) on 127.0.0.1."""
     if cloud is not None:
-        raise ConfigError(f"cloud={cloud!r} picks an entry of clouds.yaml, which is for real "
-                          "ConoHa: use cl.connect('live', cloud=...). Sim mode logs in to the "
-                          "simulator's own account.")
+        raise ConfigError(_("cloud={cloud!r} picks an entry of clouds.yaml, which is for real "
+                            "ConoHa: use cl.connect('live', cloud=...). Sim mode logs in to the "
+                            "simulator's own account.").format(cloud=cloud))
     started = None
     if sim is not None:
         base_url = sim.url
@@ -340,7 +345,7 @@ def _live_login(cloud: str | None, has_arguments: bool) -> Credentials:
     """Credentials from clouds.yaml or OS_*; an empty set when only arguments were given."""
     found = find_credentials(cloud)
     if found is None and not has_arguments:
-        raise ConfigError("Live mode needs your ConoHa API credentials, and none were found.",
+        raise ConfigError(_("Live mode needs your ConoHa API credentials, and none were found."),
                           hint=WHERE_TO_PUT_CREDENTIALS)
     return found or Credentials()
 

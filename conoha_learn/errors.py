@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .i18n import N_, _
+
 if TYPE_CHECKING:
     from .http import Exchange
 
@@ -30,10 +32,12 @@ class ConohaLearnError(Exception):
     def __init__(self, message: str, *, hint: str = ""):
         super().__init__(message)
         self.message = message
-        self.hint = hint or self.hint
+        # A class's hint (and a module-level one passed in) is a msgid: translated here, when raised.
+        self.hint = _(hint or self.hint)
 
     def __str__(self) -> str:
-        return f"{self.message}\nHint: {self.hint}" if self.hint else self.message
+        return _("{message}\nHint: {hint}").format(message=self.message, hint=self.hint) \
+            if self.hint else self.message
 
 
 # --- problems found before any request is sent -------------------------------------------------
@@ -89,10 +93,10 @@ class ApiError(ConohaLearnError):
         return self.status
 
     def __str__(self) -> str:
-        where = f" on {self.method} {self.url}" if self.method else ""
-        rid = f" (request id {self.request_id})" if self.request_id else ""
+        where = _(" on {method} {url}").format(method=self.method, url=self.url) if self.method else ""
+        rid = _(" (request id {id})").format(id=self.request_id) if self.request_id else ""
         text = f"HTTP {self.status}{where}: {self.message}{rid}"
-        return f"{text}\nHint: {self.hint}" if self.hint else text
+        return _("{message}\nHint: {hint}").format(message=text, hint=self.hint) if self.hint else text
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, message={self.message!r})"
@@ -101,48 +105,48 @@ class ApiError(ConohaLearnError):
 class BadRequest(ApiError):
     """400: the body or a parameter was rejected."""
 
-    hint = ("The server rejected what was sent; its message above names the field. "
+    hint = N_("The server rejected what was sent; its message above names the field. "
             "print(conn.last_exchange) shows the request exactly as it went out.")
 
 
 class AuthenticationError(ApiError):
     """401: the credentials (on the token request) or the token (on any other call) were refused."""
 
-    hint = ("The token was refused even after logging in again. Check that the credentials "
+    hint = N_("The token was refused even after logging in again. Check that the credentials "
             "belong to this project and that auth_url and region are the ones you meant.")
 
 
 class Forbidden(ApiError):
     """403: authenticated, but this project or role may not do this."""
 
-    hint = ("You are logged in, but this project may not do that. Check that you are using the "
+    hint = N_("You are logged in, but this project may not do that. Check that you are using the "
             "right project (tenant) and that the resource is yours.")
 
 
 class NotFound(ApiError):
     """404: no such resource (or path) in this project."""
 
-    hint = ("Nothing with that id exists in this project: it may have been deleted, belong to "
+    hint = N_("Nothing with that id exists in this project: it may have been deleted, belong to "
             "another project, or the path may be wrong. List the resources to see the valid ids.")
 
 
 class Conflict(ApiError):
     """409: the request clashes with the resource's current state."""
 
-    hint = "The resource is busy or in the wrong state for this; check its status and try again."
+    hint = N_("The resource is busy or in the wrong state for this; check its status and try again.")
 
 
 class OverLimit(ApiError):
     """403 quota, 413 or 429: a quota or rate limit was reached."""
 
-    hint = ("A quota or rate limit was reached. Delete what you no longer need (conn.cleanup() "
+    hint = N_("A quota or rate limit was reached. Delete what you no longer need (conn.cleanup() "
             "removes what this library created) or wait a moment before trying again.")
 
 
 class ServiceUnavailable(ApiError):
     """503: the service is down or overloaded, even after the retries."""
 
-    hint = ("The service is temporarily unavailable (maintenance or overload) and stayed so "
+    hint = N_("The service is temporarily unavailable (maintenance or overload) and stayed so "
             "through the retries. Wait a minute and try again.")
 
 
@@ -178,7 +182,7 @@ def server_message(body: Any, fallback: str = "") -> str:
 
 # --- hints -------------------------------------------------------------------------------------
 
-TOKEN_401_HINT = (
+TOKEN_401_HINT = N_(
     "Keystone never says which part was wrong. Check: the password; the API user (name or ID, "
     "from the ConoHa control panel's API page, not your login e-mail); the tenant (project) ID; "
     "and that auth_url is the identity endpoint of the region you meant (…/v3 for ConoHa VPS 3.0, "
@@ -187,10 +191,10 @@ TOKEN_401_HINT = (
 # Nova: "Cannot 'stop' instance <uuid> while it is in vm_state stopped"
 _STATE_CONFLICT = re.compile(r"Cannot '([\w-]+)' instance \S+ while it is in (vm_state|task_state) (\S+)")
 _VM_STATE_HINTS = {
-    "stopped": "The server is SHUTOFF (stopped): start it first with conn.compute.start(server).",
-    "active": "The server is already ACTIVE (running): stop it first, or skip this step.",
-    "building": "The server is still being built: wait for ACTIVE with conn.compute.wait(server).",
-    "error": "The server is in ERROR: delete it and create a new one.",
+    "stopped": N_("The server is SHUTOFF (stopped): start it first with conn.compute.start(server)."),
+    "active": N_("The server is already ACTIVE (running): stop it first, or skip this step."),
+    "building": N_("The server is still being built: wait for ACTIVE with conn.compute.wait(server)."),
+    "error": N_("The server is in ERROR: delete it and create a new one."),
 }
 
 
@@ -200,11 +204,15 @@ def _hint_for(status: int, message: str) -> str:
     if conflict:
         action, kind, state = conflict.groups()
         if kind == "task_state":
-            return (f"The server is busy ({state}); wait until it settles with "
-                    f"conn.compute.wait(server, ...) and then '{action}' it.")
-        return _VM_STATE_HINTS.get(state, f"The server's state ({state}) does not allow '{action}'.")
+            return _("The server is busy ({state}); wait until it settles with "
+                     "conn.compute.wait(server, ...) and then '{action}' it.").format(
+                         state=state, action=action)
+        if state in _VM_STATE_HINTS:
+            return _(_VM_STATE_HINTS[state])
+        return _("The server's state ({state}) does not allow '{action}'.").format(
+            state=state, action=action)
     if status == 404 and "resource could not be found" in message.lower():  # a path, not an id
-        return "No such path on this service: check the path and the service type you called."
+        return _("No such path on this service: check the path and the service type you called.")
     return ""
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import CannotConnect, RequestTimeout
+from .i18n import N_, _
 from .redact import SHELL_VARIABLES, Redactor
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ RETRY_STATUSES = (429, 503)
 NOISE_HEADERS = {"accept-encoding", "connection", "content-length", "user-agent", "date",
                  "server", "keep-alive"}
 
-CANNOT_CONNECT_HINT = (
+CANNOT_CONNECT_HINT = N_(
     "Nothing answered there. In sim mode, let cl.connect() start the simulator or run "
     "`conoha-learn sim` in a terminal; in live mode, check auth_url and your internet connection; "
     "set the mode with cl.connect(mode=...) or CONOHA_LEARN_MODE.")
@@ -126,8 +127,8 @@ def _body_lines(body: Any, max_lines: int | None) -> list[str]:
     lines = text.splitlines()
     if max_lines is not None and len(lines) > max_lines:
         hidden = len(lines) - max_lines
-        lines = lines[:max_lines] + [f"... {hidden} more lines (the whole body: .request_body / "
-                                     ".response_body, or .text(max_body_lines=None))"]
+        lines = lines[:max_lines] + [_("... {count} more lines (the whole body: .request_body / "
+                                       ".response_body, or .text(max_body_lines=None))").format(count=hidden)]
     return lines
 
 
@@ -205,17 +206,18 @@ class Transport:
         try:
             return self.session.request(method, url, **kwargs)
         except requests.exceptions.ConnectTimeout:
-            raise CannotConnect(f"Timed out connecting to {self.redactor.text(url)}",
+            raise CannotConnect(_("Timed out connecting to {url}").format(url=self.redactor.text(url)),
                                 hint=CANNOT_CONNECT_HINT) from None
         except requests.exceptions.Timeout:
             timeout = kwargs["timeout"]  # (connect, read) or one number for both
             waited = timeout[1] if isinstance(timeout, tuple) else timeout
-            raise RequestTimeout(f"{method} {self.redactor.text(url)} got no answer within "
-                                 f"{waited:g} s (the read timeout)",
-                                 hint="The server is slow or stuck; try again, or pass a longer "
-                                      "timeout to cl.connect(timeout=...).") from None
+            raise RequestTimeout(_("{method} {url} got no answer within {seconds:g} s (the read "
+                                   "timeout)").format(method=method, url=self.redactor.text(url),
+                                                      seconds=waited),
+                                 hint=_("The server is slow or stuck; try again, or pass a longer "
+                                        "timeout to cl.connect(timeout=...).")) from None
         except requests.exceptions.ConnectionError:
-            raise CannotConnect(f"Could not connect to {self.redactor.text(url)}",
+            raise CannotConnect(_("Could not connect to {url}").format(url=self.redactor.text(url)),
                                 hint=CANNOT_CONNECT_HINT) from None
 
     def record(self, response: requests.Response, attempt: int = 1) -> Exchange:

@@ -4,7 +4,8 @@
     raise ConfigError(_("CONOHA_LEARN_SIM_PORT must be a port number, not {value!r}").format(value=v))
 
 Mark every message a learner reads with ``_()``; format *after* translating, so the catalog holds one
-entry per message whatever the values. The language comes from ``CONOHA_LEARN_LANG`` (``ja`` / ``en``),
+entry per message whatever the values. Texts kept in tables at import time are marked with ``N_()`` and
+translated where they are shown. The catalogs live in ``locale/`` (``make messages`` rebuilds them). The language comes from ``CONOHA_LEARN_LANG`` (``ja`` / ``en``),
 else from ``set_language()``; English by default.
 """
 
@@ -35,15 +36,17 @@ def current_language() -> str:
     if _chosen is not None:
         return _chosen
     value = os.environ.get(LANGUAGE_VARIABLE, "").strip()
-    return _normalise(value) if value else "en"
+    return _normalise(value, origin=f"the {LANGUAGE_VARIABLE} variable") if value else "en"
 
 
-def _normalise(language: str) -> str:
-    code = str(language).strip().lower().replace("_", "-").split("-")[0]
+def _normalise(language: str, origin: str = "set_language()") -> str:
+    """"ja", "ja_JP.UTF-8", "JA-jp" -> "ja"; anything else is refused."""
+    code = str(language).strip().lower().replace("_", "-").split("-")[0].split(".")[0]
     if code not in LANGUAGES:
-        # Not translated itself: the learner may not be able to read either language yet.
+        # In both languages, untranslated: the learner may not read the one chosen by default.
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (en: English, ja: 日本語), "
-                         f"not {language!r}")
+                         f"not {language!r} (from {origin}). / 言語は {' か '.join(LANGUAGES)} "
+                         f"で指定してください（{language!r} は使えません）。")
     return code
 
 
@@ -54,8 +57,20 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the learner's language (English when it has no translation)."""
+    if not message:  # gettext("") is the catalog's header, never a message
+        return message
     return _translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` (chosen by ``n``) in the learner's language."""
     return _translations(current_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it yet.
+
+    For texts defined when a module is imported (tables of feedback, class-level hints): the
+    language may change later, so they are translated with ``_()`` where they are shown.
+    """
+    return message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .i18n import N_
 from .service import Service, choose
 from .tables import table
 
@@ -42,4 +43,4 @@ class Image(Service):
         """One image by name or id; an unknown one raises an error listing the names."""
         if isinstance(image, dict):
             return image
-        return choose(image, self.list(), "image")
+        return choose(image, self.list(), N_("image"))

@@ -12,6 +12,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .sim import Simulator
@@ -46,7 +47,11 @@ def configured_port() -> tuple[int, bool]:
     if not text:
         return DEFAULT_PORT, False
     if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ConfigError(f"{PORT_VARIABLE}={text!r} is not a port number (1-65535).")
+        raise ConfigError(_("{variable}={value!r} is not a port number (1-65535).").format(
+                              variable=PORT_VARIABLE, value=text),
+                          hint=_("Set {variable} to a free port between 1 and 65535 (such as 8766), "
+                                 "or unset it to use the simulator's usual port {port}.").format(
+                                     variable=PORT_VARIABLE, port=DEFAULT_PORT))
     return int(text), True
 
 
@@ -60,11 +65,14 @@ def find_or_start() -> tuple[str, Simulator | None]:
         return f"http://{HOST}:{port}", None
     if found == "other":
         if chosen:
-            raise ConfigError(f"Something that is not the conoha-learn simulator is listening on "
-                              f"{HOST}:{port} ({PORT_VARIABLE}).",
-                              hint=f"Stop that program, or choose another port in {PORT_VARIABLE}.")
-        warnings.warn(f"Port {port} is used by another program; starting the simulator on a free "
-                      f"port instead (set {PORT_VARIABLE} to choose one).", stacklevel=3)
+            raise ConfigError(_("Something that is not the conoha-learn simulator is listening on "
+                                "{host}:{port} ({variable}).").format(
+                                    host=HOST, port=port, variable=PORT_VARIABLE),
+                              hint=_("Stop that program, or choose another port in "
+                                     "{variable}.").format(variable=PORT_VARIABLE))
+        warnings.warn(_("Port {port} is used by another program; starting the simulator on a free "
+                        "port instead (set {variable} to choose one).").format(
+                            port=port, variable=PORT_VARIABLE), stacklevel=3)
         return _start(port, 0)
     return _start(port, port)
 

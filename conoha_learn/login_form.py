@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import CONOHA_AUTH_URL, CONOHA_DOMAIN, CONOHA_REGION, find_credentials
 from .errors import ConfigError, ConohaLearnError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -33,14 +34,14 @@ class LoginForm:
         self.mode = mode
         self.on_connect = on_connect
         self.connect_kwargs = connect_kwargs
-        self.auth_url = w.Text(value=found.get("auth_url", CONOHA_AUTH_URL), description="Auth URL")
-        self.username = w.Text(value=found.get("username", ""), description="API user",
-                               placeholder="gncu12345678 (control panel → API)")
-        self.password = w.Password(description="Password")
-        self.project_id = w.Text(value=found.get("project_id", ""), description="Tenant ID",
-                                 placeholder="32 hex digits (control panel → API)")
-        self.region = w.Text(value=found.get("region", CONOHA_REGION), description="Region")
-        self.button = w.Button(description="Connect", button_style="primary", icon="sign-in")
+        self.auth_url = w.Text(value=found.get("auth_url", CONOHA_AUTH_URL), description=_("Auth URL"))
+        self.username = w.Text(value=found.get("username", ""), description=_("API user"),
+                               placeholder=_("gncu12345678 (control panel → API)"))
+        self.password = w.Password(description=_("Password"))
+        self.project_id = w.Text(value=found.get("project_id", ""), description=_("Tenant ID"),
+                                 placeholder=_("32 hex digits (control panel → API)"))
+        self.region = w.Text(value=found.get("region", CONOHA_REGION), description=_("Region"))
+        self.button = w.Button(description=_("Connect"), button_style="primary", icon="sign-in")
         self.output = w.Output()
         self.button.on_click(self._connect)
         self.widget = w.VBox([self.auth_url, self.username, self.password, self.project_id,
@@ -61,9 +62,10 @@ class LoginForm:
                     project_id=self.project_id.value.strip(), region=self.region.value.strip(),
                     user_domain_name=CONOHA_DOMAIN, **self.connect_kwargs)
             except ConohaLearnError as exc:
-                print(f"Could not connect: {exc}")
+                print(_("Could not connect: {error}").format(error=exc))
                 return
-            print(f"Connected: {self._connection!r}\nNext cell: conn = form.connection")
+            print(_("Connected: {connection!r}\nNext cell: conn = form.connection").format(
+                connection=self._connection))
         if self.on_connect is not None:
             self.on_connect(self._connection)
 
@@ -71,8 +73,8 @@ class LoginForm:
     def connection(self) -> Connection:
         """The connection made by the Connect button."""
         if self._connection is None:
-            raise ConfigError("Not connected yet: fill in the form above and press Connect, "
-                              "then run this cell again.")
+            raise ConfigError(_("Not connected yet: fill in the form above and press Connect, "
+                                "then run this cell again."))
         return self._connection
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:  # Jupyter displays the widget

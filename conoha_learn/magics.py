@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConohaLearnError
+from .i18n import _
 
 # --- running the CLI in this process ------------------------------------------------------------
 
@@ -54,10 +55,11 @@ class OpenStackCommandError(ConohaLearnError):
     """An ``%openstack`` command failed; the message is what the CLI said."""
 
     def __init__(self, result: OpenStackResult):
-        said = (result.stderr or result.stdout).strip() or "(no message)"
-        super().__init__(f"{result.command} failed (exit code {result.exit_code}):\n{said}",
-                         hint="the same command in a terminal says the same; add --debug for "
-                              "the CLI's own traceback.")
+        said = (result.stderr or result.stdout).strip() or _("(no message)")
+        super().__init__(_("{command} failed (exit code {code}):\n{said}").format(
+                             command=result.command, code=result.exit_code, said=said),
+                         hint=_("the same command in a terminal says the same; add --debug for "
+                                "the CLI's own traceback."))
         self.result = result
 
     def _render_traceback_(self) -> list[str]:
@@ -221,7 +223,7 @@ def openstack(line: str) -> Any:
     """The body of ``%openstack LINE``: JSON output parsed (lists as DataFrames), else printed."""
     argv = shlex.split(line)
     if not argv:
-        print("Usage: %openstack COMMAND [ARGS] [-f json]   e.g. %openstack server list -f json")
+        print(_("Usage: %openstack COMMAND [ARGS] [-f json]   e.g. %openstack server list -f json"))
         return None
     result = run_openstack(argv, cloud_environment())
     if result.exit_code != 0:
@@ -275,15 +277,15 @@ def use_in_terminal(mode: str | None = None) -> dict[str, str]:
 
     mode = resolve_mode(mode)
     if mode == "replay":
-        raise ConfigError("In replay mode `!openstack` cannot work: it runs in a separate process, "
-                          "which the cassette cannot answer.",
-                          hint="use %openstack (same arguments) instead, or CONOHA_LEARN_MODE=sim.")
+        raise ConfigError(_("In replay mode `!openstack` cannot work: it runs in a separate "
+                            "process, which the cassette cannot answer."),
+                          hint=_("use %openstack (same arguments) instead, or CONOHA_LEARN_MODE=sim."))
     env = cloud_environment(mode)
     for name in [n for n in os.environ if n.startswith("OS_")]:
         del os.environ[name]  # an old OS_CLOUD or OS_TOKEN would win over the new settings
     os.environ.update(env)
-    shown = {name: ("(hidden)" if "PASSWORD" in name or "TOKEN" in name or "SECRET" in name else value)
+    shown = {name: (_("(hidden)") if "PASSWORD" in name or "TOKEN" in name or "SECRET" in name else value)
              for name, value in sorted(env.items())}
-    print("!openstack in this notebook now uses:\n"
+    print(_("!openstack in this notebook now uses:") + "\n"
           + "\n".join(f"  {name}={value}" for name, value in shown.items()))
     return env

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .i18n import N_
 from .service import Service, choose
 from .tables import table
 
@@ -33,4 +34,4 @@ class Network(Service):
         """Raise (listing the valid names) unless every name is a security group of the project."""
         groups = self.security_group_list()
         for name in names:
-            choose(name, groups, "security group", keys=("name",))
+            choose(name, groups, N_("security group"), keys=("name",))

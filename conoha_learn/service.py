@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundLocally
+from .i18n import _
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -57,7 +58,8 @@ def choose(wanted: str, items: Iterable[dict], what: str, *, keys: tuple[str, ..
            label: str = "name") -> dict:
     """The one item whose id or name is ``wanted``; otherwise an error naming the choices.
 
-    Used before any create request, so a typo costs nothing.
+    Used before any create request, so a typo costs nothing. ``what`` names the kind of item
+    (a msgid marked with N_, such as "image"), translated here.
     """
     items = list(items)
     matches = [item for item in items if any(item.get(k) == wanted for k in keys)]
@@ -66,8 +68,9 @@ def choose(wanted: str, items: Iterable[dict], what: str, *, keys: tuple[str, ..
     names = sorted({str(item.get(label)) for item in items})
     if matches:
         ids = ", ".join(str(m.get("id")) for m in matches)
-        raise NotFoundLocally(f"Several {what}s are called {wanted!r} ({ids}); give the id instead.")
+        raise NotFoundLocally(_("Several {what}s are called {wanted!r} ({ids}); give the id "
+                                "instead.").format(what=_(what), wanted=wanted, ids=ids))
     close = difflib.get_close_matches(str(wanted), names, n=3, cutoff=0.5)
-    suggestion = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-    raise NotFoundLocally(f"No {what} called {wanted!r}.{suggestion} "
-                          f"Valid choices: {', '.join(names) or 'none'}.")
+    suggestion = _(" Did you mean {names}?").format(names=", ".join(map(repr, close))) if close else ""
+    raise NotFoundLocally(_("No {what} called {wanted!r}.{suggestion} Valid choices: {names}.").format(
+        what=_(what), wanted=wanted, suggestion=suggestion, names=", ".join(names) or _("none")))

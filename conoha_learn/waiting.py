@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import ResourceFailed, WaitTimeout
+from .i18n import _
 
 DELETED = "DELETED"  # target status meaning "until the API answers 404"
 FAILURE_STATUSES = ("ERROR", "ERROR_DELETING", "ERROR_RESTORING", "ERROR_EXTENDING")
@@ -64,7 +65,7 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     ``timeout`` seconds.
     """
     if timeout <= 0 or interval <= 0:
-        raise ValueError("timeout and interval must be positive numbers of seconds")
+        raise ValueError(_("timeout and interval must be positive numbers of seconds"))
     if sleep is None:
         from .cassette import pause as sleep  # no sleeping while replaying a cassette
     deadline = clock() + timeout
@@ -78,19 +79,22 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
                 return resource
             bar.show(status, (resource or {}).get("progress"))
             if resource is None:
-                raise ResourceFailed(f"{what} was deleted while waiting for {target}.")
+                raise ResourceFailed(_("{what} was deleted while waiting for {target}.").format(
+                    what=what, target=target))
             if status.upper() in FAILURE_STATUSES:
                 fault = (resource.get("fault") or {}).get("message")
-                raise ResourceFailed(f"{what} went to {status} while waiting for {target}"
-                                     + (f": {fault}" if fault else "."),
-                                     hint="It will not recover by waiting. Delete it and try "
-                                          "again (conn.cleanup() removes what you created).")
+                went = _("{what} went to {status} while waiting for {target}: {fault}") if fault \
+                    else _("{what} went to {status} while waiting for {target}.")
+                raise ResourceFailed(went.format(what=what, status=status, target=target, fault=fault),
+                                     hint=_("It will not recover by waiting. Delete it and try "
+                                            "again (conn.cleanup() removes what you created)."))
             remaining = deadline - clock()
             if remaining <= 0:
-                raise WaitTimeout(f"{what} is still {status} after {timeout:g} seconds "
-                                  f"(waiting for {target}).",
-                                  hint="It may just be slow: wait again with a longer timeout=, "
-                                       "or look at it with conn.compute.get_server(...).")
+                raise WaitTimeout(_("{what} is still {status} after {timeout:g} seconds "
+                                    "(waiting for {target}).").format(
+                                        what=what, status=status, timeout=timeout, target=target),
+                                  hint=_("It may just be slow: wait again with a longer timeout=, "
+                                         "or look at it with conn.compute.get_server(...)."))
             sleep(min(interval, remaining))
     finally:
         bar.close()

@@ -3,10 +3,15 @@
     cl.check("02.token-header", answer)    # ✔ Right ... / ✘ Not yet: what is off
     cl.hint("02.token-header")             # a nudge, without the answer
 
-Each notebook's exercises live in their own module here (``nb02.py`` for notebook 02, ...) and are
-registered with ``@exercise``. A checker gets the learner's answer and the current connection and
-returns None when the answer is right, or a sentence saying what is off. Solutions are ordinary
-notebook cells, hidden until clicked (JupyterLab's collapsed input), so they run under test.
+Each notebook's exercises live in their own module here (``nb02.py`` for notebook 02, ...). Most are
+data: a `Choice` (choice.py) lists the right answers and what each near miss misunderstands. The
+ones that judge real state (your catalog, your token, the simulator's plans) are functions
+registered with ``@exercise``: they get the answer as typed and the current connection, read it
+with the guards of answers.py (which normalise full-width letters and the ideographic space, or
+refuse an answer of the wrong kind with what to give instead), and return None when the answer
+is right, or a sentence saying what is off. Solutions
+are ordinary notebook cells, hidden until clicked (JupyterLab's collapsed input), so they run
+under test. Every text is in the learner's language (i18n.py).
 """
 
 from __future__ import annotations
@@ -17,13 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..connection import current
+from ..i18n import _
+from .answers import Unjudgeable
+
 Checker = Callable[[Any, Any], "str | None"]
 
 
 @dataclass(frozen=True)
 class Exercise:
     name: str
-    question: str
+    question: str   # msgids, translated when shown
     hint: str
     checker: Checker
 
@@ -40,59 +49,61 @@ class Feedback:
         return self.ok
 
     def __repr__(self) -> str:
-        mark = "✔ Right" if self.ok else "✘ Not yet"
-        return f"{mark} ({self.name}): {self.message}"
+        shown = _("✔ Right ({name}): {message}") if self.ok else _("✘ Not yet ({name}): {message}")
+        return shown.format(name=self.name, message=self.message)
 
 
 _EXERCISES: dict[str, Exercise] = {}
 
-CONNECT_FIRST = "connect first (conn = cl.connect()), so the answer can be compared with your catalog."
 
-
-def not_connected(conn: Any) -> bool:
-    """No connection to compare an answer with? (check() passes the last cl.connect()'s.)"""
-    return conn is None or not (hasattr(conn, "catalog") and hasattr(conn, "endpoint"))
+def register(name: str, question: str, hint: str, checker: Checker) -> Checker:
+    """Register ``checker`` (a `Choice` or a function) under ``name`` (``"<notebook>.<slug>"``)."""
+    _EXERCISES[name] = Exercise(name, question, hint, checker)
+    return checker
 
 
 def exercise(name: str, question: str, hint: str) -> Callable[[Checker], Checker]:
-    """Register a checker under ``name`` (``"<notebook>.<slug>"``)."""
-    def register(checker: Checker) -> Checker:
-        _EXERCISES[name] = Exercise(name, question, hint, checker)
-        return checker
-    return register
+    """Register the decorated function as the checker of ``name``."""
+    def decorate(checker: Checker) -> Checker:
+        return register(name, question, hint, checker)
+    return decorate
 
 
 def _find(name: str) -> Exercise:
     _load()
     if name not in _EXERCISES:
         known = ", ".join(sorted(_EXERCISES)) or "none"
-        raise KeyError(f"No exercise called {name!r}. Known exercises: {known}")
+        raise KeyError(_("No exercise called {name!r}. Known exercises: {known}").format(
+            name=name, known=known))
     return _EXERCISES[name]
 
 
 def check(name: str, answer: Any) -> Feedback:
     """Check an answer to exercise ``name`` and say whether it is right, or what is off."""
-    from ..connection import current
     ex = _find(name)
     try:
         problem = ex.checker(answer, current())
+    except Unjudgeable as refused:  # not the kind of answer asked for: say what to give
+        problem = str(refused)
     except Exception as exc:  # a malformed answer is feedback, not a crash
-        problem = f"that answer could not be checked ({type(exc).__name__}: {exc})."
+        problem = _("that answer could not be checked ({error}).").format(
+            error=f"{type(exc).__name__}: {exc}")
     if problem is None:
-        return Feedback(name, True, "well done.")
+        return Feedback(name, True, _("well done."))
     return Feedback(name, False, problem)
 
 
 def hint(name: str) -> str:
     """A nudge for exercise ``name``."""
     ex = _find(name)
-    return f"{ex.question}\nHint: {ex.hint}"
+    return _("{question}\nHint: {hint}").format(question=_(ex.question), hint=_(ex.hint))
 
 
 def _load() -> None:
     if not _EXERCISES:  # import every nbNN module once, on first use
         for module in pkgutil.iter_modules(__path__):
-            importlib.import_module(f"{__name__}.{module.name}")
+            if module.name.startswith("nb"):
+                importlib.import_module(f"{__name__}.{module.name}")
 
 
 def names() -> list[str]:

@@ -1,9 +1,13 @@
-"""Exercises of notebook 01 (OpenStack and ConoHa)."""
+"""Exercises of notebook 01 (OpenStack and ConoHa): judged against your own catalog and token."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..catalog import aliases
-from . import CONNECT_FIRST, exercise, not_connected
+from ..i18n import N_, _
+from . import exercise
+from .answers import CONNECT_FIRST, Unjudgeable, require_connection, text
 
 # OpenStack project (the catalog's "name" column, or the project itself) -> its service type.
 PROJECT_TYPES = {
@@ -12,52 +16,55 @@ PROJECT_TYPES = {
     "designate": "dns", "octavia": "load-balancer", "heat": "orchestration", "ironic": "baremetal",
 }
 WHAT_IT_STORES = {
-    "identity": "Keystone's: users, tenants and tokens",
-    "compute": "Nova's: it runs the server, but its disk lives in another service",
-    "image": "Glance's: it keeps the OS images a boot volume is copied from, not the volumes",
-    "network": "Neutron's: networks, ports, IP addresses and security groups",
-    "object-store": "Swift's: files (objects) over HTTP, not disks attached to servers",
-    "dns": "Designate's: DNS zones and records",
-    "load-balancer": "the load balancers'",
+    "identity": N_("that service type is Keystone's: users, tenants and tokens."),
+    "compute": N_("that service type is Nova's: it runs the server, but its disk lives in another "
+                  "service."),
+    "image": N_("that service type is Glance's: it keeps the OS images a boot volume is copied "
+                "from, not the volumes."),
+    "network": N_("that service type is Neutron's: networks, ports, IP addresses and security "
+                  "groups."),
+    "object-store": N_("that service type is Swift's: files (objects) over HTTP, not disks "
+                       "attached to servers."),
+    "dns": N_("that service type is Designate's: DNS zones and records."),
+    "load-balancer": N_("that service type is the load balancers'."),
 }
+NOT_BLOCK_STORAGE = N_("that service type is not block storage.")
 
 
 @exercise("01.boot-volumes",
-          "Which service type in your catalog stores a server's boot volume?",
-          "A boot volume is a block storage volume. Look at the type column of conn.catalog, "
-          "not the name column.")
-def boot_volumes(answer, conn):
-    if not isinstance(answer, str) or not answer.strip():
-        return 'answer with a service type as a string, e.g. "compute".'
-    name = answer.strip().lower()
+          N_("Which service type in your catalog stores a server's boot volume?"),
+          N_("A boot volume is a block storage volume. Look at the type column of conn.catalog, "
+             "not the name column."))
+def boot_volumes(answer: Any, conn: Any) -> str | None:
+    given = text(answer, N_('answer with a service type as a string, e.g. "compute".'))
+    name = given.lower()
     if name in PROJECT_TYPES:
-        return (f"{answer!r} names an OpenStack project (the catalog's name column); clients look "
-                f"services up by type, such as {PROJECT_TYPES[name]!r} for {name.capitalize()}.")
-    if not_connected(conn):
-        return CONNECT_FIRST
-    types = set(conn.catalog["type"])
+        return _("{answer!r} names an OpenStack project (the catalog's name column); clients look "
+                 "services up by type, such as {type!r} for {project}.").format(
+                     answer=given, type=PROJECT_TYPES[name], project=name.capitalize())
+    types = set(require_connection(conn).catalog["type"])
     block_storage = aliases("block-storage")
     if name in block_storage and types & set(block_storage):
         return None
     if name not in types:
-        return f"there is no {answer!r} in your catalog; its types are {', '.join(sorted(types))}."
-    return f"that service type is {WHAT_IT_STORES.get(name, 'not block storage')}."
+        return _("there is no {answer!r} in your catalog; its types are {types}.").format(
+            answer=given, types=", ".join(sorted(types)))
+    return _(WHAT_IT_STORES.get(name, NOT_BLOCK_STORAGE))
 
 
 @exercise("01.tenant-id",
-          "What is the ID of the tenant (project) your token is scoped to?",
-          "conn.token.project holds the tenant's id and name; the ID is the long one.")
-def tenant_id(answer, conn):
-    if not isinstance(answer, str) or not answer.strip():
-        return "answer with the tenant ID as a string."
-    if not_connected(conn) or not getattr(conn.token, "project", None):
-        return CONNECT_FIRST
-    project, user = conn.token.project, conn.token.user
-    given = answer.strip()
+          N_("What is the ID of the tenant (project) your token is scoped to?"),
+          N_("conn.token.project holds the tenant's id and name; the ID is the long one."))
+def tenant_id(answer: Any, conn: Any) -> str | None:
+    given = text(answer, N_("answer with the tenant ID as a string."))
+    project = getattr(require_connection(conn).token, "project", None)
+    if not project:  # a token without a tenant: nothing to compare with
+        raise Unjudgeable(_(CONNECT_FIRST))
+    user = conn.token.user
     if given == project.get("id"):
         return None
     if given == project.get("name"):
-        return "that is the tenant's name (gnct... on ConoHa); the ID is the other field."
+        return _("that is the tenant's name (gnct... on ConoHa); the ID is the other field.")
     if given in (user.get("id"), user.get("name")):
-        return "that identifies your API user, not the tenant it works in."
-    return "that is not the ID of your token's tenant; look at conn.token.project."
+        return _("that identifies your API user, not the tenant it works in.")
+    return _("that is not the ID of your token's tenant; look at conn.token.project.")

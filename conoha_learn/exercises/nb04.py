@@ -2,65 +2,60 @@
 
 from __future__ import annotations
 
-from . import exercise
+from typing import Any
+
+from ..errors import ConohaLearnError
+from ..i18n import N_, _
+from ..sim.seed import flavors
+from . import exercise, register
+from .answers import text
+from .choice import Choice
 
 WANTED_VCPUS, WANTED_RAM_MB = 4, 4096
 
-# What each of ConoHa's preset security groups lets in (every group lets all traffic out).
-PRESETS_LET_IN = {
-    "default": "nothing from the internet (only other servers in the same group)",
-    "ipv4v6-ssh": "TCP port 22 (SSH) only",
-    "ipv4v6-web": "TCP ports 80 and 443",
-    "ipv4v6-icmp": "ICMP (ping) only",
-}
 
-
-def _plans(conn) -> list[dict]:
+def _plans(conn: Any) -> list[dict]:
     """The plans of the connection's cloud (cached by the library), else the simulator's."""
-    from ..errors import ConohaLearnError
-
     if conn is not None:
         try:
             return conn.compute.flavor_list()
         except ConohaLearnError:
             pass  # a closed or unreachable connection: fall back to the simulator's plans
-    from ..sim.seed import flavors
     return flavors()
 
 
 @exercise("04.plan-4c4g",
-          "Which Linux plan (flavor) has 4 vCPUs and 4 GB of RAM? Answer with its name.",
-          "Filter conn.compute.flavors() on the vcpus and ram columns (ram is in MB), or read the "
-          "names: c<vCPUs>m<GB>.")
-def plan_4c4g(answer, conn):
-    if not isinstance(answer, str) or not answer.strip():
-        return 'answer with the plan\'s name as a string, e.g. "g2l-t-c2m1".'
-    name = answer.strip()
+          N_("Which Linux plan (flavor) has 4 vCPUs and 4 GB of RAM? Answer with its name."),
+          N_("Filter conn.compute.flavors() on the vcpus and ram columns (ram is in MB), or read "
+             "the names: c<vCPUs>m<GB>."))
+def plan_4c4g(answer: Any, conn: Any) -> str | None:
+    name = text(answer, N_('answer with the plan\'s name as a string, e.g. "g2l-t-c2m1".'))
     plan = next((p for p in _plans(conn) if name in (p.get("name"), p.get("id"))), None)
     if plan is None:
-        return (f"there is no plan called {name!r}; the names are in "
-                "conn.compute.flavors()['name'].")
+        return _("there is no plan called {name!r}; the names are in "
+                 "conn.compute.flavors()['name'].").format(name=name)
     if not plan["name"].startswith("g2l-"):
-        return f"{plan['name']} is not a Linux plan: Linux plans start with g2l-."
+        return _("{plan} is not a Linux plan: Linux plans start with g2l-.").format(plan=plan["name"])
     if (plan["vcpus"], plan["ram"]) != (WANTED_VCPUS, WANTED_RAM_MB):
-        return (f"{plan['name']} has {plan['vcpus']} vCPUs and {plan['ram']} MB of RAM; "
-                f"look for {WANTED_VCPUS} vCPUs and {WANTED_RAM_MB} MB.")
+        return _("{plan} has {vcpus} vCPUs and {ram} MB of RAM; look for {want_vcpus} vCPUs and "
+                 "{want_ram} MB.").format(plan=plan["name"], vcpus=plan["vcpus"], ram=plan["ram"],
+                                          want_vcpus=WANTED_VCPUS, want_ram=WANTED_RAM_MB)
     return None
 
 
-@exercise("04.https-preset",
-          "Which of ConoHa's preset security groups lets HTTPS (TCP port 443) in?",
-          "Look at the ingress rules of each group: which one has port_range_min 443?")
-def https_preset(answer, conn):
-    if not isinstance(answer, str) or not answer.strip():
-        return 'answer with the security group\'s name as a string, e.g. "IPv4v6-SSH".'
-    name = answer.strip()
-    key = name.lower()
-    if key not in PRESETS_LET_IN:
-        return (f"{name!r} is not one of the presets: default, IPv4v6-SSH, IPv4v6-Web, "
-                "IPv4v6-ICMP.")
-    if key != "ipv4v6-web":
-        return f"{name} lets in {PRESETS_LET_IN[key]}."
-    if name != "IPv4v6-Web":
-        return "right group, but spell it as Neutron does: IPv4v6-Web (names are case-sensitive)."
-    return None
+# What each of ConoHa's preset security groups lets in (every group lets all traffic out).
+register("04.https-preset",
+         N_("Which of ConoHa's preset security groups lets HTTPS (TCP port 443) in?"),
+         N_("Look at the ingress rules of each group: which one has port_range_min 443?"),
+         Choice(expects=N_('answer with the security group\'s name as a string, e.g. '
+                           '"IPv4v6-SSH".'),
+                right=("ipv4v6-web",),
+                spelling=("IPv4v6-Web", N_("right group, but spell it as Neutron does: IPv4v6-Web "
+                                           "(names are case-sensitive).")),
+                near_misses=(
+                    ("default", N_("{answer} lets in nothing from the internet (only other "
+                                   "servers in the same group).")),
+                    ("ipv4v6-ssh", N_("{answer} lets in TCP port 22 (SSH) only.")),
+                    ("ipv4v6-icmp", N_("{answer} lets in ICMP (ping) only."))),
+                otherwise=N_("{answer!r} is not one of the presets: default, IPv4v6-SSH, "
+                             "IPv4v6-Web, IPv4v6-ICMP.")))
