@@ -29,7 +29,7 @@ def _plans(conn) -> list[dict]:
 
 
 @exercise("04.plan-4c4g",
-          "Which Linux plan (flavor) has 4 vCPUs and 4 GB of RAM? Answer with its name.",
+          "Which hourly Linux plan (flavor, g2l-t-) has 4 vCPUs and 4 GB of RAM? Answer with its name.",
           "Filter conn.compute.flavors() on the vcpus and ram columns (ram is in MB), or read the "
           "names: c<vCPUs>m<GB>.")
 def plan_4c4g(answer, conn):
@@ -42,6 +42,11 @@ def plan_4c4g(answer, conn):
                 "conn.compute.flavors()['name'].")
     if not plan["name"].startswith("g2l-"):
         return f"{plan['name']} is not a Linux plan: Linux plans start with g2l-."
+    if "-p-" in plan["name"]:
+        # Long-term (-p-) plans cannot create servers through the API (gmo-internet/conoha_vps_mcp,
+        # src/apps/ui/format-image.ts); the exercise asks for the hourly one.
+        return (f"{plan['name']} is a long-term (-p-) plan, bought as a contract; through the API "
+                "servers are created on hourly plans: look for the g2l-t- one.")
     if (plan["vcpus"], plan["ram"]) != (WANTED_VCPUS, WANTED_RAM_MB):
         return (f"{plan['name']} has {plan['vcpus']} vCPUs and {plan['ram']} MB of RAM; "
                 f"look for {WANTED_VCPUS} vCPUs and {WANTED_RAM_MB} MB.")
