@@ -11,13 +11,24 @@ from conoha_learn import connection
 
 def test_plan_with_4_vcpus_and_4_gb(conn):
     flavors = conn.compute.flavors()
-    plan = flavors.query("vcpus == 4 and ram == 4096 and name.str.startswith('g2l-')")
+    plan = flavors.query("vcpus == 4 and ram == 4096 and name.str.startswith('g2l-t-')")
     assert cl.check("04.plan-4c4g", plan["name"].item())
     assert cl.check("04.plan-4c4g", plan["id"].item())  # the id names the same plan
     ok, message = feedback("04.plan-4c4g", "g2l-t-c2m1")
     assert not ok and "2 vCPUs" in message
     ok, message = feedback("04.plan-4c4g", "g2l-t-c4m8")
     assert not ok and "no plan called" in message
+
+
+def test_a_long_term_plan_is_not_the_answer(monkeypatch):
+    # A -p- plan with the right size (real ConoHa lists g2l-p-c4m4) gets told to pick the hourly one.
+    from conoha_learn.exercises import nb04
+    plans = [{"id": "p-id", "name": "g2l-p-c4m4", "vcpus": 4, "ram": 4096},
+             {"id": "t-id", "name": "g2l-t-c4m4", "vcpus": 4, "ram": 4096}]
+    monkeypatch.setattr(nb04, "_plans", lambda conn: plans)
+    ok, message = feedback("04.plan-4c4g", "g2l-p-c4m4")
+    assert not ok and "long-term" in message and "g2l-t-" in message
+    assert cl.check("04.plan-4c4g", "g2l-t-c4m4")
 
 
 def test_plan_check_works_without_a_connection(monkeypatch):

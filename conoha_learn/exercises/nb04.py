@@ -25,7 +25,7 @@ def _plans(conn: Any) -> list[dict]:
 
 
 @exercise("04.plan-4c4g",
-          N_("Which Linux plan (flavor) has 4 vCPUs and 4 GB of RAM? Answer with its name."),
+          N_("Which hourly Linux plan (flavor, g2l-t-) has 4 vCPUs and 4 GB of RAM? Answer with its name."),
           N_("Filter conn.compute.flavors() on the vcpus and ram columns (ram is in MB), or read "
              "the names: c<vCPUs>m<GB>."))
 def plan_4c4g(answer: Any, conn: Any) -> str | None:
@@ -36,6 +36,11 @@ def plan_4c4g(answer: Any, conn: Any) -> str | None:
                  "conn.compute.flavors()['name'].").format(name=name)
     if not plan["name"].startswith("g2l-"):
         return _("{plan} is not a Linux plan: Linux plans start with g2l-.").format(plan=plan["name"])
+    if "-p-" in plan["name"]:
+        # Long-term (-p-) plans cannot create servers through the API (gmo-internet/conoha_vps_mcp,
+        # src/apps/ui/format-image.ts); the exercise asks for the hourly one.
+        return _("{name} is a long-term (-p-) plan, bought as a contract; through the API servers "
+                 "are created on hourly plans: look for the g2l-t- one.").format(name=plan["name"])
     if (plan["vcpus"], plan["ram"]) != (WANTED_VCPUS, WANTED_RAM_MB):
         return _("{plan} has {vcpus} vCPUs and {ram} MB of RAM; look for {want_vcpus} vCPUs and "
                  "{want_ram} MB.").format(plan=plan["name"], vcpus=plan["vcpus"], ram=plan["ram"],
