@@ -15,13 +15,16 @@ import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conoha_learn import cli, lab
+from conoha_learn.sim.seed import ACCOUNTS
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 180  # JupyterLab on a busy 2-core machine
@@ -136,6 +139,50 @@ def test_only_unchanged_committed_notebooks_are_trusted(tmp_path):
     (tmp_path / "notebooks" / "b.ipynb").write_text('{"changed": 1}')
     (tmp_path / "notebooks" / "c.ipynb").write_text("{}")  # from somewhere else
     assert [p.name for p in lab.committed_notebooks(tmp_path)] == ["a.ipynb"]
+
+
+# --- the README's first five minutes, in a plain Python (fast) -------------------------------------
+
+def readme_shell_session() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    top = readme.split("\n## ", 1)[0]
+    block = re.search(r"first five minutes.*?```python\n(.*?)```", top, re.S | re.I)
+    assert block, "README: no 'first five minutes' python block above the first section"
+    return [line[4:] for line in block.group(1).splitlines() if line.startswith(">>> ")]
+
+
+def test_readme_first_five_minutes_work_in_a_plain_python(tmp_path):
+    lines = readme_shell_session()
+    names = " ".join(lines)
+    for needed in ("cl.connect()", "last_exchange", "as_curl()", "cleanup()", "conn.catalog"):
+        assert needed in names, f"the README's first five minutes should show {needed}"
+    # as a shell would: each expression's value is printed with repr()
+    script = "\n".join(f"_ = {line.split('#')[0].strip()}\nif _ is not None: print(repr(_))"
+                       if not line.lstrip().startswith(("import", "print", "conn =")) else line
+                       for line in lines)
+    env = {**lab_environment(tmp_path, free_port()), "COLUMNS": "80"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "curl" in out.stdout and "HTTP 200" in out.stdout
+    # the catalog printed whole in a terminal: the longest URL entire, nothing cut to "..."
+    tenant = ACCOUNTS[0]["project_id"]
+    assert f"/block-storage/v3/{tenant}" in out.stdout and f"/object-storage/v1/AUTH_{tenant}" in out.stdout
+    table_lines = [ln for ln in out.stdout.splitlines() if "g2l-t-" in ln or "c3j1" in ln]
+    assert table_lines and not [ln for ln in table_lines if "..." in ln]
+
+
+def test_tables_keep_pandas_text_in_a_notebook_kernel(monkeypatch):
+    from conoha_learn.tables import table
+    wide = table([{"url": "http://127.0.0.1:8765/" + "x" * 120}], ["url"])
+    assert "x" * 120 in repr(wide) and "..." not in repr(wide)
+    assert "x" * 120 in repr(wide[wide.url.str.len() > 0])   # still whole after filtering
+    class ZMQInteractiveShell:  # the name of ipykernel's shell, as inside Jupyter
+        pass
+    fake = types.SimpleNamespace(get_ipython=ZMQInteractiveShell)
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert repr(wide) == repr(pd.DataFrame(wide)) and "..." in repr(wide)
+    assert wide._repr_html_() == pd.DataFrame(wide)._repr_html_()
 
 
 # --- the real command (slow) -----------------------------------------------------------------------
