@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
 from . import seed
 from .errors import ApiError
 
@@ -37,8 +38,9 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether CONOHA_LEARN_PRIVATE_SIM asks for private mode."""
     value = environ.get(VARIABLE, "").strip().lower()
     if value not in ON + OFF:
-        raise ValueError(f"{VARIABLE}={environ[VARIABLE]!r}: use 1 to make the simulator private "
-                         "(a shared machine), or 0 (or leave it unset) for the documented accounts.")
+        raise ValueError(_("{variable}={value!r}: use 1 to make the simulator private (a shared "
+                           "machine), or 0 (or leave it unset) for the documented accounts.")
+                         .format(variable=VARIABLE, value=environ[VARIABLE]))
     return value in ON
 
 
