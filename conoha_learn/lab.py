@@ -34,10 +34,11 @@ LOCALES = {"en": "en", "ja": "ja_JP"}  # JupyterLab's names; ja_JP is jupyterlab
 LOG_VARIABLE = "CONOHA_LEARN_SIM_LOG"  # the same variable binder/start reads
 SETTINGS_DIR = Path(".conoha-learn") / "jupyterlab" / "user-settings"  # under the home folder
 # Flags of `jupyter lab` that take no value: any other --option without "=" takes the next word.
+# (JupyterLab 4's LabApp.flags; tests/test_lab.py checks the list against the installed one.)
 FLAGS_WITHOUT_VALUE = {"no-browser", "allow-root", "debug", "dev-mode", "core-mode", "watch",
-                       "no-mathjax", "autoreload", "expose-app-in-browser", "y", "generate-config",
+                       "autoreload", "expose-app-in-browser", "y", "generate-config",
                        "collaborative", "skip-dev-build", "extensions-in-dev-mode", "splice-source",
-                       "script", "no-script"}
+                       "script", "no-script", "custom-css", "show-config", "show-config-json"}
 
 
 def export_lines(variables: dict[str, str]) -> str:

@@ -52,6 +52,36 @@ def test_double_dash_is_not_a_file_and_values_stay_with_their_options():
     assert files == ["05_a_servers_life.ipynb"]
 
 
+def test_flags_without_value_are_jupyterlabs():
+    """A flag taken for an option with a value would swallow the file after it, and the
+    other way round; the list must match the installed JupyterLab."""
+    from jupyterlab.labapp import LabApp
+    flags = set()
+    for key in LabApp.flags:
+        flags.update(key if isinstance(key, tuple) else (key,))
+    assert flags == lab.FLAGS_WITHOUT_VALUE
+
+
+def test_a_taken_simulator_port_is_replaced_and_said(monkeypatch, tmp_path):
+    import conoha_learn.sim
+    from conoha_learn import local_sim
+    for name in [n for n in os.environ if n.startswith(("OS_", "CONOHA_LEARN_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    said = []
+    with socket.socket() as taken:  # not a simulator: answers nothing
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(conoha_learn.sim, "DEFAULT_PORT", port)
+        try:
+            url, sim = local_sim.find_or_start(say=said.append)
+            assert sim is not None and sim.port != port and url == sim.url
+            assert said and str(port) in said[0]
+        finally:
+            local_sim.stop_embedded()
+
+
 def test_cli_hands_unknown_options_to_jupyter_and_keeps_lang(monkeypatch):
     seen = {}
     monkeypatch.setattr(lab, "run", lambda args, language: seen.update(args=args, lang=language) or 0)
