@@ -67,6 +67,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
                         state_file=args.state, token_lifetime=args.token_lifetime,
                         private=args.private or None)  # None: CONOHA_LEARN_PRIVATE_SIM decides
         sim.bind()
+    except ValueError as exc:  # private mode asked for in a way that cannot work (private.py)
+        print(f"conoha-learn sim: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"conoha-learn sim: cannot listen on {args.host}:{args.port}: {exc.strerror}.\n"
               f"Is a simulator already running there? Try another port: --port 0 picks a free one.",

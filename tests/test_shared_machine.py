@@ -177,6 +177,15 @@ def test_unclear_switch_is_a_clear_error(private, monkeypatch):
         cl.connect()
 
 
+def test_private_mode_refuses_an_old_state_file(tmp_path):
+    state = tmp_path / "sim.sqlite"
+    Simulator(state_file=str(state), private=False).state.store.close()
+    with pytest.raises(ValueError, match="state file"):
+        Simulator(state_file=str(state), private=True)
+    with Simulator(state_file=str(tmp_path / "new.sqlite"), private=True, delay=0) as sim:
+        assert token_request(sim.url, sim.credentials()["OS_PASSWORD"]).status_code == 201
+
+
 def test_a_stale_file_is_not_used(private):
     private.parent.mkdir(mode=0o700)
     private.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}", "secret": "s",

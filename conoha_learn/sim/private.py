@@ -46,6 +46,12 @@ def enabled(environ: Mapping[str, str] = os.environ) -> bool:
 
 def private_settings(config: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Simulator settings with a random password for each seeded account, and a new secret."""
+    state_file = config.get("state_file")
+    if state_file and os.path.exists(state_file):
+        # Its accounts were made with other passwords; the new ones would open nothing.
+        raise ValueError(_("A private simulator starts with new random passwords, so it cannot "
+                           "reuse the state file {path}: start it without the state file, or "
+                           "delete the file.").format(path=state_file))
     # secrets, not random: these are what keeps other users of the machine out.
     passwords = tuple("Sim-" + secrets.token_urlsafe(18) for _ in seed.ACCOUNTS)
     return {**config, "account_passwords": passwords}, secrets.token_urlsafe(32)
