@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test sim bench bench-test messages clean
+.PHONY: setup lab lab-ja test sim bench bench-test messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Works as root too, with no display, and with ports 8888/8765 taken (conoha_learn/lab.py).
+# Options for Jupyter: make lab ARGS="--port 9999 --no-browser"
 lab: $(STAMP)  ## open the course in JupyterLab, with the simulator running beside it
-	$(BIN)/conoha-learn lab
+	$(BIN)/conoha-learn lab $(ARGS)
+
+lab-ja: $(STAMP)  ## the same in Japanese: notebooks/ja/, JupyterLab's interface in Japanese
+	$(BIN)/conoha-learn lab --lang ja $(ARGS)
 
 # The whole test suite: tests/; then the notebooks' stored outputs against a replay of their
 # cassettes (nbval; no simulator, no network; a separate run, so that tests/conftest.py and

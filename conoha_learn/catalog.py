@@ -44,9 +44,9 @@ def rows(catalog: list[dict]) -> list[dict]:
 
 
 def frame(catalog: list[dict]) -> pd.DataFrame:
-    import pandas as pd
+    from .tables import table  # pandas, only when the table is asked for
 
-    return pd.DataFrame(rows(catalog), columns=COLUMNS)
+    return table(rows(catalog), COLUMNS)
 
 
 def aliases(service_type: str) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """The ``conoha-learn`` command.
 
-    conoha-learn sim [--port 8765] [--host 127.0.0.1] [--seed N] [--delay S] [--state FILE]
+    conoha-learn sim [--port 8765] [--host 127.0.0.1] [--seed N] [--delay S] [--state FILE] [--private]
+    conoha-learn lab [--lang ja] [JUPYTER OPTIONS...]
     conoha-learn record notebooks/ [NAMES...] [--live] [--seed N] [--delay S]
     conoha-learn audit [PATHS...]
 """
@@ -9,18 +10,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import signal
 import sys
 from collections.abc import Sequence
 
 from .i18n import _
+from .lab import export_lines
 
 
 def _sim_banner(sim) -> str:
     """Where the simulator listens, and how to point the openstack CLI at it."""
     creds = sim.credentials()
-    exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in creds.items())
+    exports = export_lines(creds)
     return _("""\
 ConoHa simulator listening on {url}
   identity  {url}/identity/v3      (region c3j1)
@@ -48,12 +49,29 @@ Press Ctrl+C to stop.""").format(url=sim.url, exports=exports, auth_url=creds["O
                                  project_id=creds["OS_PROJECT_ID"])
 
 
+def private_banner(sim, path) -> str:
+    """For a private simulator: the secret /_sim wants, and the file the owner's tools read."""
+    from .sim.private import SECRET_HEADER
+    return _("""\
+Private mode (a shared machine): the password above is random, and the control API wants
+this simulator's secret, e.g.
+  curl -X POST -H '{header}: {secret}' {url}/_sim/reset
+Both are in {path}, which only you can read; cl.connect(), %openstack and
+cl.use_in_terminal() find them there.""").format(header=SECRET_HEADER, secret=sim.secret,
+                                                  url=sim.url, path=path)
+
+
 def cmd_sim(args: argparse.Namespace) -> int:
+    from .local_sim import publish, withdraw
     from .sim import Simulator
     try:
         sim = Simulator(host=args.host, port=args.port, seed=args.seed, delay=args.delay,
-                        state_file=args.state, token_lifetime=args.token_lifetime)
+                        state_file=args.state, token_lifetime=args.token_lifetime,
+                        private=args.private or None)  # None: CONOHA_LEARN_PRIVATE_SIM decides
         sim.bind()
+    except ValueError as exc:  # private mode asked for in a way that cannot work (private.py)
+        print(f"conoha-learn sim: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(_("conoha-learn sim: cannot listen on {host}:{port}: {error}.\n"
                 "Is a simulator already running there? Try another port: --port 0 picks a free "
@@ -64,6 +82,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
         print(_("Warning: listening on {host}, not loopback: anyone who can reach this "
                 "address can use and reset the simulator.").format(host=args.host), file=sys.stderr)
     print(_sim_banner(sim), flush=True)
+    if sim.secret is not None:
+        print(private_banner(sim, publish(sim)), flush=True)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(message)s")
     if args.verbose:
@@ -75,40 +95,15 @@ def cmd_sim(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        withdraw(sim)
         sim.stop()
     return 0
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     """JupyterLab with the simulator beside it, and OS_* set so its terminals reach the simulator."""
-    import os
-    import subprocess
-
-    from .local_sim import configured_port
-    from .sim import Simulator
-    port, _chosen = configured_port()  # the port cl.connect() will look at
-    sim = Simulator(port=port)
-    try:
-        sim.start()
-    except OSError:
-        sim = None  # a simulator (or something else) already has the port: use what is there
-        print(_("Port {port} is taken; assuming a simulator already runs there.").format(port=port),
-              file=sys.stderr)
-    env = dict(os.environ)
-    env.setdefault("CONOHA_LEARN_MODE", "sim")
-    if sim is not None and "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
-        env.update(sim.credentials())  # a learner's own OS_* settings win
-    notebook = os.path.join("notebooks", "00_start_here.ipynb")
-    command = [sys.executable, "-m", "jupyter", "lab", *args.jupyter_args]
-    if os.path.exists(notebook) and not args.jupyter_args:
-        command.append(notebook)
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if sim is not None:
-            sim.stop()
+    from .lab import run
+    return run(args.jupyter_args, language=args.lang)
 
 
 def _notebooks(path: str, names: Sequence[str]) -> list[str]:
@@ -174,12 +169,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--delay", type=float, default=3.0, help=_("seconds a status change takes (default 3)"))
     sim.add_argument("--state", metavar="FILE", default=None, help=_("keep state in this SQLite file"))
     sim.add_argument("--token-lifetime", type=int, default=24 * 3600, help=_("token lifetime in seconds"))
+    sim.add_argument("--private", action="store_true",
+                     help=_("for a shared machine: random password, secret for /_sim "
+                            "(default: on when CONOHA_LEARN_PRIVATE_SIM=1)"))
     sim.add_argument("-v", "--verbose", action="store_true", help=_("log every request"))
     sim.set_defaults(func=cmd_sim)
 
-    lab = commands.add_parser("lab", help=_("open the course in JupyterLab, with the simulator running"))
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help=_("passed on to jupyter lab"))
-    lab.set_defaults(func=cmd_lab)
+    lab = commands.add_parser(
+        "lab", allow_abbrev=False, usage="conoha-learn lab [--lang {en,ja}] [JUPYTER OPTIONS...] [FILES...]",
+        help=_("open the course in JupyterLab, with the simulator running"),
+        description=_("Every option but --lang is passed on to `jupyter lab` (e.g. --port 9999, "
+                      "--no-browser, --ServerApp.ip=0.0.0.0); the start notebook opens unless you "
+                      "name files."))
+    lab.add_argument("--lang", choices=["en", "ja"], default="en",
+                     help=_("ja: the Japanese start notebook, JupyterLab in Japanese, CONOHA_LEARN_LANG=ja"))
+    lab.set_defaults(func=cmd_lab, jupyter_args=[])
 
     record = commands.add_parser("record", help=_("re-record notebooks' cassettes and save their outputs"))
     record.add_argument("path", help=_("a folder of notebooks (e.g. notebooks/) or one .ipynb"))
@@ -199,7 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `lab` hands every option it does not know to Jupyter; the other commands know all theirs.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.error(_("unrecognized arguments: {arguments}").format(arguments=" ".join(unknown)))
+    if args.command == "lab":
+        args.jupyter_args = unknown
     if getattr(args, "delay", 0) < 0 or getattr(args, "token_lifetime", 1) <= 0:
         print(_("conoha-learn: --delay must be >= 0 and --token-lifetime > 0"), file=sys.stderr)
         return 2

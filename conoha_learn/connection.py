@@ -243,15 +243,19 @@ def _parse(response: requests.Response) -> Any:
 
 # --- connect() ------------------------------------------------------------------------------------------
 
-def sim_credentials(base_url: str, identity_api_version: str | None = None) -> Credentials:
-    """The simulator's default learner account (see conoha_learn/sim/seed.py)."""
+def sim_credentials(base_url: str, identity_api_version: str | None = None,
+                    password: str | None = None) -> Credentials:
+    """The simulator's default learner account (see conoha_learn/sim/seed.py); a private
+    simulator's random password comes from its owner's file (local_sim.py)."""
+    from .local_sim import learner_password
     from .sim.seed import ACCOUNTS, DOMAIN, REGION
 
     account = ACCOUNTS[0]
     legacy = normalise_version(identity_api_version) == "2.0"
+    password = password or learner_password(base_url) or account["password"]
     return Credentials(
         auth_url=f"{base_url}/identity/" + ("v2.0" if legacy else "v3"),
-        username=account["user_name"], password=account["password"],
+        username=account["user_name"], password=password,
         project_id=account["project_id"], user_domain_name=None if legacy else DOMAIN["name"],
         region=None if legacy else REGION, source="the simulator's default account")
 
@@ -325,7 +329,8 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
     else:
         from .local_sim import find_or_start
         base_url, started = find_or_start()
-    return sim_credentials(base_url, identity_api_version), started
+    password = sim.credentials()["OS_PASSWORD"] if sim is not None else None
+    return sim_credentials(base_url, identity_api_version, password), started
 
 
 def _replay_login(identity_api_version: str | None) -> Credentials:

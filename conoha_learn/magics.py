@@ -233,8 +233,8 @@ def openstack(line: str) -> Any:
     data = _parsed_json(result.stdout) if _output_format(argv) == "json" else None
     if data is not None:
         if isinstance(data, list):
-            import pandas as pd
-            return pd.DataFrame(data)
+            from .tables import frame
+            return frame(data)
         if isinstance(data, dict):
             # `server create -f json` answers with the root password (adminPass): keep it out of
             # the displayed output, as the helper's own results do; data["adminPass"] still has it.

@@ -1,16 +1,46 @@
-"""Lists of resources as pandas DataFrames (pandas is imported only when a table is made)."""
+"""Lists of resources as pandas DataFrames that print whole in a plain terminal.
+
+In a notebook a table shows as pandas' HTML, as always. In a terminal (``python``, a script)
+pandas would cut wide columns such as the catalog's URLs to ``...`` and fold wide tables; a
+learner reading ``print(conn.catalog)`` there needs every character, so a `Table` prints in full.
+pandas is loaded with the first module that makes tables (compute.py, image.py...), not before.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
 
-def table(records: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A DataFrame with exactly these columns, in this order, even when there are no rows."""
-    import pandas as pd
+class Table(pd.DataFrame):
+    """A DataFrame whose text form is never truncated outside a Jupyter kernel."""
 
-    return pd.DataFrame([{c: r.get(c) for c in columns} for r in records], columns=columns)
+    @property
+    def _constructor(self) -> type[Table]:
+        return Table  # a filtered or sorted table prints in full too (pandas' subclassing hook)
+
+    def __repr__(self) -> str:
+        if in_kernel():
+            # A notebook: pandas' own text/plain beside its HTML, as the committed outputs hold.
+            return super().__repr__()
+        return self.to_string()  # every row, column and character
+
+
+def in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (IPython's kernel shell is running)."""
+    ipython = sys.modules.get("IPython")  # never imported here: a kernel has it loaded already
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def table(records: Iterable[dict[str, Any]], columns: list[str]) -> Table:
+    """A table with exactly these columns, in this order, even when there are no rows."""
+    return Table([{c: r.get(c) for c in columns} for r in records], columns=columns)
+
+
+def frame(data: Any) -> Table:
+    """Any data pandas can make a DataFrame from, as a `Table`."""
+    return Table(data)

@@ -10,6 +10,8 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
+from ..i18n import _
+from . import private as private_mode
 from .app import SimApp
 from .errors import ApiError, envelope, title
 from .routes import all_routes
@@ -50,7 +52,8 @@ class Simulator:
     ...     print(sim.auth_url)                   # http://127.0.0.1:54321/identity/v3
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, **config: Any):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, private: bool | None = None,
+                 **config: Any):
         known = {f.name for f in fields(SimConfig)}
         unknown = set(config) - known
         if unknown:
@@ -58,7 +61,13 @@ class Simulator:
                             f"Known: {', '.join(sorted(known))}")
         self.host = host
         self.port = port
+        # private: random passwords and a secret for /_sim (private.py); None: CONOHA_LEARN_PRIVATE_SIM
+        self.secret: str | None = None
+        if private_mode.enabled() if private is None else private:
+            config, self.secret = private_mode.private_settings(config)
         self.state = SimState(SimConfig(**config))
+        if self.secret is not None:
+            private_mode.guard(self.state, self.secret)
         self.app = SimApp(self.state, all_routes())
         self._server: ThreadedWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -115,7 +124,32 @@ class Simulator:
         """OS_* variables for one of the seeded accounts, as the openstack CLI reads them."""
         from .seed import ACCOUNTS, DOMAIN, REGION
         a = ACCOUNTS[account]
+        passwords = self.state.config.account_passwords
         return {"OS_AUTH_URL": self.auth_url, "OS_USERNAME": a["user_name"],
-                "OS_PASSWORD": a["password"], "OS_PROJECT_ID": a["project_id"],
+                "OS_PASSWORD": passwords[account] if passwords else a["password"],
+                "OS_PROJECT_ID": a["project_id"],
                 "OS_USER_DOMAIN_NAME": DOMAIN["name"], "OS_REGION_NAME": REGION,
                 "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
+
+    # -- display --------------------------------------------------------------------------------
+    def _settings(self) -> str:
+        cfg = self.state.config
+        return (f"seed={cfg.seed} delay={cfg.delay:g}s token_lifetime={cfg.token_lifetime}s "
+                f"state={cfg.state_file or 'memory'} private={'yes' if self.secret else 'no'}")
+
+    def __repr__(self) -> str:
+        where = self.url if self._server is not None else f"{self.host}:{self.port} (not started)"
+        return f"<Simulator {where} {self._settings()}>"
+
+    def __str__(self) -> str:
+        from .seed import ACCOUNTS, REGION
+        if self._server is None:
+            return _("ConoHa simulator, not started (sim.start(), or `with Simulator() as sim:`)\n"
+                     "  settings  {settings}").format(settings=self._settings())
+        return _("ConoHa simulator listening on {url}\n"
+                 "  identity  {auth_url}  (region {region})\n"
+                 "  control   {url}/_sim\n"
+                 "  learner   {user} (tenant {tenant}); sim.credentials() gives the OS_* variables\n"
+                 "  settings  {settings}").format(
+            url=self.url, auth_url=self.auth_url, region=REGION, user=ACCOUNTS[0]["user_name"],
+            tenant=ACCOUNTS[0]["project_name"], settings=self._settings())
