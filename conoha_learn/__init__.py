@@ -33,7 +33,7 @@ from .errors import (
     WaitTimeout,
 )
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public name → module that defines it (imported on first use; see __getattr__).
 _LAZY = {
