@@ -15,33 +15,33 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
-_real_sleep = time.sleep  # kept before anyone replaces it
 _skipping = False
+_sleep_before: Callable[[float], None] = time.sleep  # what time.sleep was before we replaced it
 
 
 def pause(seconds: float) -> None:
     """``time.sleep``, except while pauses are skipped (a replay): then it returns at once."""
     if not _skipping:
-        _real_sleep(seconds)
+        time.sleep(seconds)
 
 
 def _sleep(seconds: float) -> None:
-    """Stands in for ``time.sleep`` while pauses are skipped."""
-    if threading.current_thread() is threading.main_thread():
-        pause(seconds)
-    else:
-        _real_sleep(seconds)
+    """Stands in for ``time.sleep`` while pauses are skipped: other threads still sleep."""
+    if threading.current_thread() is not threading.main_thread():
+        _sleep_before(seconds)
 
 
 def skip_pauses(skip: bool) -> None:
     """Skip (True) or make again (False) every pause of this process's main thread."""
-    global _skipping
-    _skipping = skip
-    if skip:
+    global _skipping, _sleep_before
+    if skip and time.sleep is not _sleep:
+        _sleep_before = time.sleep
         time.sleep = _sleep
-    elif time.sleep is _sleep:  # put back only our own replacement, not someone else's
-        time.sleep = _real_sleep
+    elif not skip and time.sleep is _sleep:  # put back what was there, if nobody changed it since
+        time.sleep = _sleep_before
+    _skipping = skip
 
 
 def skipping() -> bool:
