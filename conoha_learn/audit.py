@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cassette import PLACEHOLDER
+from .config import find_credentials
 
 ALLOWED_VALUES = {
     # The simulator's built-in learner accounts (conoha_learn/sim/seed.py, documented in
@@ -114,7 +115,6 @@ def known_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
              if environ.get(v)}
     if environ.get("OS_CLOUD"):
         try:
-            from .config import find_credentials
             creds = find_credentials(environ=environ)
         except Exception:  # a broken clouds.yaml is not the audit's business
             creds = None
