@@ -77,7 +77,7 @@ def load_ipython_extension(ipython: Any) -> None:
 
 def _set_up_jupyter_kernel() -> None:
     """In a Jupyter kernel: register ``%openstack``, and start the cassette that
-    CONOHA_LEARN_MODE=replay/record asks for before the notebook sends anything (cassette.py)."""
+    CONOHA_LEARN_MODE=replay/record asks for before the notebook sends anything (cassette/)."""
     import os
     import sys
 
