@@ -28,8 +28,12 @@ def pause(seconds: float) -> None:
 
 
 def _sleep(seconds: float) -> None:
-    """Stands in for ``time.sleep`` while pauses are skipped: other threads still sleep."""
-    if threading.current_thread() is not threading.main_thread():
+    """Stands in for ``time.sleep`` while pauses are skipped: other threads still sleep.
+
+    It checks the switch itself, because a module imported during a replay may have kept a
+    reference to it (``sleep=time.sleep`` as a default) and must sleep again after the replay.
+    """
+    if not (_skipping and threading.current_thread() is threading.main_thread()):
         _sleep_before(seconds)
 
 
