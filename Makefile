@@ -25,8 +25,9 @@ lab-ja: $(STAMP)  ## the same in Japanese: notebooks/ja/, JupyterLab's interface
 	$(BIN)/conoha-learn lab --lang ja $(ARGS)
 
 # The whole test suite: tests/; then the notebooks' stored outputs against a replay of their
-# cassettes (nbval; no simulator, no network; a separate run, so that tests/conftest.py and
-# notebooks/conftest.py never meet); then no token, password or key in what would be committed.
+# cassettes (nbval; no simulator, no network; the package's pytest plugin, cassette/nbval_plugin.py,
+# makes each kernel replay; a separate run, so that tests/conftest.py never applies to it); then
+# no token, password or key in what would be committed.
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-current-env -p no:python notebooks

@@ -33,7 +33,7 @@ from .errors import (
     WaitTimeout,
 )
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public name → module that defines it (imported on first use; see __getattr__).
 _LAZY = {
@@ -78,7 +78,7 @@ def load_ipython_extension(ipython: Any) -> None:
 
 def _set_up_jupyter_kernel() -> None:
     """In a Jupyter kernel: register ``%openstack``, and start the cassette that
-    CONOHA_LEARN_MODE=replay/record asks for before the notebook sends anything (cassette.py)."""
+    CONOHA_LEARN_MODE=replay/record asks for before the notebook sends anything (cassette/)."""
     import os
     import sys
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cassette import PLACEHOLDER
+from .config import find_credentials
 from .i18n import N_, _
 
 ALLOWED_VALUES = {
@@ -116,7 +117,6 @@ def known_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
              if environ.get(v)}
     if environ.get("OS_CLOUD"):
         try:
-            from .config import find_credentials
             creds = find_credentials(environ=environ)
         except Exception:  # a broken clouds.yaml is not the audit's business
             creds = None

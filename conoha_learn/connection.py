@@ -15,27 +15,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from . import cassette
 from . import catalog as catalog_module
 from .auth import Token, authenticate, normalise_version
-from .config import WHERE_TO_PUT_CREDENTIALS, Credentials, find_credentials, resolve_mode
+from .block_storage import BlockStorage
+from .cleanup import CleanupReport, cleanup
+from .compute import Compute
+from .config import WHERE_TO_PUT_CREDENTIALS, Credentials, find_credentials, from_env, resolve_mode
 from .errors import ConfigError, api_error, server_message
 from .http import Exchange, Transport
 from .i18n import _
+from .image import Image
+from .network import Network
 from .redact import SafeDict
 
 if TYPE_CHECKING:
     import pandas as pd
     import requests
 
-    from .block_storage import BlockStorage
-    from .cleanup import CleanupReport
-    from .compute import Compute
-    from .image import Image
-    from .network import Network
     from .sim import Simulator
 
 REFRESH_MARGIN = 300.0  # renew a token 5 minutes before it expires, as the ConoHa SDKs do
@@ -182,31 +184,26 @@ class Connection:
     @cached_property
     def compute(self) -> Compute:
         """Nova: flavors, servers, keypairs."""
-        from .compute import Compute
         return Compute(self)
 
     @cached_property
     def block_storage(self) -> BlockStorage:
         """Cinder: volume types and volumes (a ConoHa server boots from a volume)."""
-        from .block_storage import BlockStorage
         return BlockStorage(self)
 
     @cached_property
     def image(self) -> Image:
         """Glance: the OS images."""
-        from .image import Image
         return Image(self)
 
     @cached_property
     def network(self) -> Network:
         """Neutron: security groups."""
-        from .network import Network
         return Network(self)
 
     def cleanup(self, *, wait: bool = True, progress: bool = True) -> CleanupReport:
         """Delete what this library created (tagged servers, their boot volumes, keypairs made
         here); anything else is left alone. Returns a report of what was removed."""
-        from .cleanup import cleanup
         return cleanup(self, wait=wait, progress=progress)
 
     # --- lifetime and display -------------------------------------------------------------------------
@@ -282,7 +279,6 @@ def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str
     global _current
     mode = resolve_mode("sim" if mode is None and sim is not None else mode)
     if mode in ("replay", "record"):
-        from . import cassette
         cassette.ensure_active(mode)  # before any requests.Session exists (vcrpy patches new ones)
     overrides = dict(auth_url=auth_url, username=username, user_id=user_id, password=password,
                      project_id=project_id, project_name=project_name,
@@ -336,11 +332,6 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
 def _replay_login(identity_api_version: str | None) -> Credentials:
     """The credentials the cassette was recorded with (placeholders where they were scrubbed):
     replayed requests must go to the recorded URLs."""
-    from dataclasses import replace
-
-    from . import cassette
-    from .config import from_env
-
     _, path = cassette.active()
     found = from_env(cassette.replay_credentials(path, normalise_version(identity_api_version)))
     return replace(found, source=f"the cassette {path.name}")

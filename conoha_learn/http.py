@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from ._version import __version__
 from .errors import CannotConnect, RequestTimeout
 from .i18n import N_, _
+from .pausing import pause
 from .redact import SHELL_VARIABLES, Redactor
 
 if TYPE_CHECKING:
@@ -173,9 +174,7 @@ class Transport:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_wait = max_wait
-        if sleep is None:
-            from .cassette import pause as sleep  # retry waits are skipped while replaying
-        self.sleep = sleep
+        self.sleep = pause if sleep is None else sleep  # retry waits are skipped while replaying
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.redactor = Redactor()
 

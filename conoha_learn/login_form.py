@@ -13,14 +13,12 @@ not kept in the widget (whose state Jupyter can save into the notebook file).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import CONOHA_AUTH_URL, CONOHA_DOMAIN, CONOHA_REGION, find_credentials
+from .connection import Connection, connect
 from .errors import ConfigError, ConohaLearnError
 from .i18n import _
-
-if TYPE_CHECKING:
-    from .connection import Connection
 
 
 class LoginForm:
@@ -49,8 +47,6 @@ class LoginForm:
         self._connection: Connection | None = None
 
     def _connect(self, _button: Any = None) -> None:
-        from .connection import connect
-
         password = self.password.value
         self.password.value = ""  # do not keep it in the widget state
         self.output.clear_output()

@@ -31,9 +31,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ConohaLearnError
+from .config import ENV_VARIABLES, find_credentials, resolve_mode
+from .errors import ConfigError, ConohaLearnError
 from .i18n import _
+from .redact import SafeDict
 
+# The connection, the cassette and the simulator are imported when ``%openstack`` first needs
+# them: `import conoha_learn` loads this module in every kernel, and should stay quick there.
 # --- running the CLI in this process ------------------------------------------------------------
 
 
@@ -149,8 +153,6 @@ def run_openstack(argv: Sequence[str], environ: Mapping[str, str]) -> OpenStackR
 
 def _credentials_environment(creds: Any) -> dict[str, str]:
     """OS_* variables for a `config.Credentials`, as the openstack CLI reads them."""
-    from .config import ENV_VARIABLES
-
     env: dict[str, str] = {}
     done: set[str] = set()
     for variable, field in ENV_VARIABLES.items():  # OS_PROJECT_* come before OS_TENANT_*
@@ -180,7 +182,6 @@ def cloud_environment(mode: str | None = None) -> dict[str, str]:
     ``openstack`` reads itself (OS_* variables, or OS_CLOUD and clouds.yaml).
     """
     from . import cassette
-    from .config import find_credentials, resolve_mode
 
     mode = resolve_mode(mode)
     path = cassette.ensure_active(mode)  # replay and record: the cassette must be in place first
@@ -238,7 +239,6 @@ def openstack(line: str) -> Any:
         if isinstance(data, dict):
             # `server create -f json` answers with the root password (adminPass): keep it out of
             # the displayed output, as the helper's own results do; data["adminPass"] still has it.
-            from .redact import SafeDict
             return SafeDict(data)
         return data
     print(result.stdout, end="")
@@ -272,9 +272,6 @@ def use_in_terminal(mode: str | None = None) -> dict[str, str]:
     for your code; do not print them). Replay mode cannot work this way: a ``!`` command is a
     separate process and never sees the cassette, so use ``%openstack`` there.
     """
-    from .config import resolve_mode
-    from .errors import ConfigError
-
     mode = resolve_mode(mode)
     if mode == "replay":
         raise ConfigError(_("In replay mode `!openstack` cannot work: it runs in a separate "

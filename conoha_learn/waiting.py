@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import ResourceFailed, WaitTimeout
 from .i18n import _
+from .pausing import pause
 
 DELETED = "DELETED"  # target status meaning "until the API answers 404"
 FAILURE_STATUSES = ("ERROR", "ERROR_DELETING", "ERROR_RESTORING", "ERROR_EXTENDING")
@@ -66,8 +67,7 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     """
     if timeout <= 0 or interval <= 0:
         raise ValueError(_("timeout and interval must be positive numbers of seconds"))
-    if sleep is None:
-        from .cassette import pause as sleep  # no sleeping while replaying a cassette
+    sleep = pause if sleep is None else sleep  # no sleeping while replaying a cassette
     deadline = clock() + timeout
     bar = _Progress(what, progress)
     try:

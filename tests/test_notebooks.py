@@ -8,8 +8,9 @@ Two checks live here:
   that shows something there has stored outputs too.
 
 The third check, that the stored outputs are exactly what a replay shows, is nbval's, run by
-``make test`` as a separate pytest run over notebooks/ (notebooks/conftest.py replays the
-cassettes), so that this folder's conftest.py and that one never meet.
+``make test`` as a separate pytest run over notebooks/ (the package's pytest plugin,
+conoha_learn/cassette/nbval_plugin.py, replays the cassettes), so that this folder's conftest.py
+never applies to it.
 """
 
 from __future__ import annotations

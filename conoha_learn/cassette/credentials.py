@@ -1,0 +1,72 @@
+"""What a replay must send: the OS_* credentials a cassette was recorded with."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Mapping
+
+from ..errors import ConfigError
+from .bodies import parse_json
+from .paths import _shown, record_command
+from .yaml_format import YamlJsonSerializer
+
+
+def _first_token_request(path: Path, version: str | None) -> tuple[str, dict, dict]:
+    """(uri, request body, response body) of the first password token request of ``version``
+    ("3", "2.0" or None for any) in the cassette."""
+    data = YamlJsonSerializer.deserialize(Path(path).read_text(encoding="utf-8"))
+    for item in data.get("interactions") or []:
+        request = item["request"]
+        uri = request["uri"].rstrip("/")
+        found = "3" if uri.endswith("/auth/tokens") else "2.0" if uri.endswith("/tokens") else None
+        sent = parse_json(request.get("body")) or {}
+        if request["method"] == "POST" and found and version in (None, found) \
+                and "password" in json.dumps(sent):
+            return request["uri"], sent, parse_json(item["response"]["body"].get("string")) or {}
+    which = f"Keystone v{version} " if version else ""
+    raise ConfigError(f"The cassette {_shown(path)} holds no {which}password token request, so it "
+                      "does not say which credentials to replay.",
+                      hint=f"re-record it with `{record_command(path)}`.")
+
+
+def replay_credentials(path: str | os.PathLike, version: str | None = None) -> dict[str, str]:
+    """OS_* variables as recorded in the cassette (placeholders where they were scrubbed).
+
+    Replay matches requests on method and URL only, so these need not be real; they must be
+    the recorded ones so that URLs built from them (the auth URL, the tenant id) match.
+    ``version`` ("3" or "2.0") picks the first login of that Keystone API; None the first of any.
+    """
+    uri, sent, answer = _first_token_request(Path(path), version)
+    auth = sent.get("auth", {})
+    if "identity" in auth:  # Keystone v3
+        user = auth["identity"].get("password", {}).get("user", {})
+        project = (auth.get("scope") or {}).get("project", {})
+        creds = {"OS_AUTH_URL": uri.rsplit("/auth/tokens", 1)[0], "OS_IDENTITY_API_VERSION": "3",
+                 "OS_USERNAME": user.get("name"), "OS_USER_ID": user.get("id"),
+                 "OS_PASSWORD": user.get("password"),
+                 "OS_USER_DOMAIN_NAME": (user.get("domain") or {}).get("name"),
+                 "OS_USER_DOMAIN_ID": (user.get("domain") or {}).get("id"),
+                 "OS_PROJECT_ID": project.get("id"), "OS_PROJECT_NAME": project.get("name"),
+                 "OS_PROJECT_DOMAIN_NAME": (project.get("domain") or {}).get("name"),
+                 "OS_PROJECT_DOMAIN_ID": (project.get("domain") or {}).get("id")}
+        catalog = answer.get("token", {}).get("catalog", [])
+        regions = [ep.get("region_id") or ep.get("region") for s in catalog for ep in s.get("endpoints", [])]
+    else:  # Keystone v2.0, the 2015 API
+        cred = auth.get("passwordCredentials", {})
+        creds = {"OS_AUTH_URL": uri.rsplit("/tokens", 1)[0], "OS_IDENTITY_API_VERSION": "2.0",
+                 "OS_USERNAME": cred.get("username"), "OS_PASSWORD": cred.get("password"),
+                 "OS_TENANT_ID": auth.get("tenantId"), "OS_TENANT_NAME": auth.get("tenantName")}
+        catalog = answer.get("access", {}).get("serviceCatalog", [])
+        regions = [ep.get("region") for s in catalog for ep in s.get("endpoints", [])]
+    creds["OS_REGION_NAME"] = next((r for r in regions if r), None)
+    creds["OS_INTERFACE"] = "public"
+    return {name: value for name, value in creds.items() if value}
+
+
+def export_credentials(creds: Mapping[str, str]) -> None:
+    """Make OS_* describe the replayed cloud (others removed: they would point elsewhere)."""
+    for name in [n for n in os.environ if n.startswith("OS_")]:
+        del os.environ[name]
+    os.environ.update(creds)

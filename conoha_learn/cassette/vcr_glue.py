@@ -1,0 +1,142 @@
+"""The vcrpy glue: `use_cassette`, the replay rules (in order, GETs may repeat), scrubbing on save."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import ConfigError, ConohaLearnError
+from .paths import _shown, record_command
+from .scrub import Scrubber, learn_interactions, scrub_interaction
+from .yaml_format import Utf8Persister, YamlJsonSerializer
+
+
+class NotInCassette(ConohaLearnError):
+    """Replay was asked for a request the cassette does not hold."""
+
+    def __init__(self, request: Any, cassette_path: str | os.PathLike, *, recorded: int, played: int):
+        self.method, self.url = request.method, request.uri
+        super().__init__(
+            f"Replay: this request is not in the cassette:\n    {request.method} {request.uri}\n"
+            f"Cassette: {_shown(Path(cassette_path))} ({recorded} exchanges, {played} replayed so far). "
+            "The notebook now sends something it did not send when the cassette was recorded "
+            "(an edited cell, or cells run in another order?).",
+            hint=f"re-record it with `{record_command(cassette_path)}`, run the cells from the top "
+                 "(Kernel > Restart and Run All), or use the simulator: CONOHA_LEARN_MODE=sim.")
+
+
+# Methods that read without changing anything: asked again, they may get the last answer again.
+REPEATABLE = {"GET", "HEAD"}
+
+_CASSETTE_CLASS: type | None = None
+
+
+def _cassette_class() -> type:
+    """vcrpy's Cassette, with replay that keeps polling sequences in order (built on first use)."""
+    global _CASSETTE_CLASS
+    if _CASSETTE_CLASS is not None:
+        return _CASSETTE_CLASS
+    from vcr.cassette import Cassette
+    from vcr.record_mode import RecordMode
+    from vcr.stubs import compat
+
+    def get_headers(message: Any) -> Iterator[tuple[str, list[str]]]:
+        # vcrpy walks set(message.keys()), so replayed headers came out in a different order in
+        # every process and a notebook printing them never matched its saved output. Keep the
+        # recorded order (each name once, all its values).
+        for key in dict.fromkeys(message.keys()):
+            yield key, message.get_all(key)
+
+    compat.get_headers = get_headers
+
+    class ConohaCassette(Cassette):
+        """Replays each recorded answer once, in order; repeated GETs fall back to the last one.
+
+        Why not vcrpy's ``allow_playback_repeats``: it always answers with the *first* match, so
+        a server polled BUILD, BUILD, ACTIVE would look BUILD forever. Why not vcrpy's default:
+        keystoneauth and openstacksdk fetch version documents more often than a recording may
+        show (their caches differ between runs), and a read-only GET asked once more than
+        recorded is answered by the latest recorded answer, which is what the server would say.
+        """
+
+        def _load(self) -> None:
+            if self.record_mode != RecordMode.ALL:  # a recording starts from nothing
+                super()._load()
+
+        def _choose(self, request: Any) -> int | None:
+            matches = [index for index, _ in self._responses(request)]
+            unplayed = [index for index in matches if self.play_counts[index] == 0]
+            if unplayed:
+                return unplayed[0]
+            if matches and request.method in REPEATABLE:
+                return matches[-1]
+            return None
+
+        def __contains__(self, request: Any) -> bool:
+            return self._choose(request) is not None
+
+        def can_play_response_for(self, request: Any) -> bool:
+            if self.record_mode == RecordMode.NONE and self._choose(request) is None:
+                raise NotInCassette(request, self._path, recorded=len(self.data),
+                                    played=sum(1 for c in self.play_counts.values() if c))
+            return super().can_play_response_for(request)
+
+        def play_response(self, request: Any) -> dict:
+            index = self._choose(request)
+            if index is None:
+                raise NotInCassette(request, self._path, recorded=len(self.data),
+                                    played=sum(1 for c in self.play_counts.values() if c))
+            self.play_counts[index] += 1
+            return self.data[index][1]
+
+    _CASSETTE_CLASS = ConohaCassette
+    return ConohaCassette
+
+
+def cassette_context(path: Path, mode: str) -> Any:
+    """vcrpy's context manager for ``path``: not entered yet."""
+    from vcr import matchers
+    from vcr.filters import decode_response
+
+    if mode not in ("record", "replay"):
+        raise ConfigError(f"A cassette is recorded or replayed, not {mode!r}.")
+    if mode == "replay" and not Path(path).is_file():
+        raise ConfigError(f"No cassette at {_shown(Path(path))}, so there is nothing to replay.",
+                          hint=f"record it with `{record_command(path)}`, "
+                               "or use the simulator: CONOHA_LEARN_MODE=sim.")
+    return _cassette_class().use(
+        path=str(path),
+        record_mode="all" if mode == "record" else "none",
+        match_on=(matchers.method, matchers.scheme, matchers.host, matchers.port,
+                  matchers.path, matchers.query),
+        serializer=YamlJsonSerializer,
+        persister=Utf8Persister,
+        before_record_response=decode_response,  # gzip from a live cloud: store readable text
+        before_save_interaction=_scrub_before_save)
+
+
+@contextlib.contextmanager
+def use_cassette(path: str | os.PathLike, mode: str = "replay") -> Iterator[Any]:
+    """Record into, or replay from, the cassette at ``path`` while the block runs.
+
+    Yields vcrpy's Cassette (``.play_count``, ``len()``). Create clients and sessions *inside*
+    the block: a connection opened before it keeps its real socket.
+    """
+    with cassette_context(Path(path), mode) as cassette:
+        yield cassette
+
+
+def _scrub_before_save(request: Any, response: dict, cassette: Any) -> tuple[Any, dict]:
+    """vcrpy's before_save_interaction hook: it gets copies, so live responses stay intact.
+
+    The scrubber learns from the whole cassette once per save, then scrubs each interaction.
+    """
+    key = len(cassette.data)
+    cached = getattr(cassette, "_conoha_scrubber", None)
+    if cached is None or cached[0] != key:
+        scrubber = Scrubber()
+        learn_interactions(scrubber, cassette.data)
+        cached = cassette._conoha_scrubber = (key, scrubber)
+    return scrub_interaction(request, response, cached[1])
