@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from ..config import MODE_VARIABLE
 from ..errors import ConfigError
+from ..i18n import _
 from ..pausing import skip_pauses
 from .credentials import export_credentials, replay_credentials
 from .paths import CASSETTE_VARIABLE, selected_cassette
@@ -28,9 +29,11 @@ def activate(mode: str, path: str | os.PathLike | None) -> Path:
     Recording is written when `deactivate` runs, at the latest when the process exits.
     """
     if path is None:
-        raise ConfigError(f"{MODE_VARIABLE}={mode} needs a cassette, but none is selected.",
-                          hint=f"set {CASSETTE_VARIABLE}=notebooks/cassettes/NN_name.yaml, or open "
-                               "the notebook in JupyterLab (which tells the kernel its file name).")
+        raise ConfigError(_("{variable}={mode} needs a cassette, but none is selected.").format(
+                              variable=MODE_VARIABLE, mode=mode),
+                          hint=_("set {variable}=notebooks/cassettes/NN_name.yaml, or open the "
+                                 "notebook in JupyterLab (which tells the kernel its file "
+                                 "name).").format(variable=CASSETTE_VARIABLE))
     path = Path(path).resolve()
     if _ACTIVE.get("mode") == mode and _ACTIVE.get("path") == path:
         return path

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import ConfigError
+from ..i18n import _
 from .bodies import parse_json
 from .paths import _shown, record_command
 from .yaml_format import YamlJsonSerializer
@@ -25,10 +26,14 @@ def _first_token_request(path: Path, version: str | None) -> tuple[str, dict, di
         if request["method"] == "POST" and found and version in (None, found) \
                 and "password" in json.dumps(sent):
             return request["uri"], sent, parse_json(item["response"]["body"].get("string")) or {}
-    which = f"Keystone v{version} " if version else ""
-    raise ConfigError(f"The cassette {_shown(path)} holds no {which}password token request, so it "
-                      "does not say which credentials to replay.",
-                      hint=f"re-record it with `{record_command(path)}`.")
+    if version:
+        message = _("The cassette {path} holds no Keystone v{version} password token request, so "
+                    "it does not say which credentials to replay.")
+    else:
+        message = _("The cassette {path} holds no password token request, so it does not say "
+                    "which credentials to replay.")
+    raise ConfigError(message.format(path=_shown(path), version=version),
+                      hint=_("re-record it with `{command}`.").format(command=record_command(path)))
 
 
 def replay_credentials(path: str | os.PathLike, version: str | None = None) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import ConfigError, ConohaLearnError
+from ..i18n import _
 from .paths import _shown, record_command
 from .scrub import Scrubber, learn_interactions, scrub_interaction
 from .yaml_format import Utf8Persister, YamlJsonSerializer
@@ -19,12 +20,15 @@ class NotInCassette(ConohaLearnError):
     def __init__(self, request: Any, cassette_path: str | os.PathLike, *, recorded: int, played: int):
         self.method, self.url = request.method, request.uri
         super().__init__(
-            f"Replay: this request is not in the cassette:\n    {request.method} {request.uri}\n"
-            f"Cassette: {_shown(Path(cassette_path))} ({recorded} exchanges, {played} replayed so far). "
-            "The notebook now sends something it did not send when the cassette was recorded "
-            "(an edited cell, or cells run in another order?).",
-            hint=f"re-record it with `{record_command(cassette_path)}`, run the cells from the top "
-                 "(Kernel > Restart and Run All), or use the simulator: CONOHA_LEARN_MODE=sim.")
+            _("Replay: this request is not in the cassette:\n    {method} {url}\n"
+              "Cassette: {cassette} ({recorded} exchanges, {played} replayed so far). The notebook "
+              "now sends something it did not send when the cassette was recorded (an edited "
+              "cell, or cells run in another order?).").format(
+                method=request.method, url=request.uri, cassette=_shown(Path(cassette_path)),
+                recorded=recorded, played=played),
+            hint=_("re-record it with `{command}`, run the cells from the top (Kernel > Restart "
+                   "and Run All), or use the simulator: CONOHA_LEARN_MODE=sim.").format(
+                command=record_command(cassette_path)))
 
 
 # Methods that read without changing anything: asked again, they may get the last answer again.
@@ -101,11 +105,12 @@ def cassette_context(path: Path, mode: str) -> Any:
     from vcr.filters import decode_response
 
     if mode not in ("record", "replay"):
-        raise ConfigError(f"A cassette is recorded or replayed, not {mode!r}.")
+        raise ConfigError(_("A cassette is recorded or replayed, not {mode!r}.").format(mode=mode))
     if mode == "replay" and not Path(path).is_file():
-        raise ConfigError(f"No cassette at {_shown(Path(path))}, so there is nothing to replay.",
-                          hint=f"record it with `{record_command(path)}`, "
-                               "or use the simulator: CONOHA_LEARN_MODE=sim.")
+        raise ConfigError(_("No cassette at {path}, so there is nothing to replay.").format(
+                              path=_shown(Path(path))),
+                          hint=_("record it with `{command}`, or use the simulator: "
+                                 "CONOHA_LEARN_MODE=sim.").format(command=record_command(path)))
     return _cassette_class().use(
         path=str(path),
         record_mode="all" if mode == "record" else "none",
