@@ -118,7 +118,8 @@ def _notebooks(path: str, names: Sequence[str]) -> list[str]:
 
 def cmd_record(args: argparse.Namespace) -> int:
     """Record each notebook's cassette, then replay it to save outputs that match."""
-    from .cassette import record_notebook
+    from .cassette import cassette_for, record_notebook
+    from .cassette.paths import is_twin
 
     notebooks = _notebooks(args.path, args.names)
     if not notebooks:
@@ -132,8 +133,12 @@ def cmd_record(args: argparse.Namespace) -> int:
     failed = []
     for notebook in notebooks:
         source = _("ConoHa (live)") if args.live else _("a fresh simulator")
-        print(_("{notebook}: recording from {source}...").format(notebook=notebook, source=source),
-              flush=True)
+        if is_twin(notebook):  # a translation replays its original's cassette: nothing to record
+            print(_("{notebook}: a translation; saving its outputs from {cassette}...").format(
+                notebook=notebook, cassette=cassette_for(notebook)), flush=True)
+        else:
+            print(_("{notebook}: recording from {source}...").format(notebook=notebook,
+                                                                     source=source), flush=True)
         try:
             cassette, count = record_notebook(notebook, live=args.live, seed=args.seed,
                                               delay=args.delay, timeout=args.timeout)

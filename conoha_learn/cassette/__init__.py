@@ -54,7 +54,7 @@ from .kernels import (STARTUP_FILE, kernel_environment, kernel_startup_dir, nbva
                       replaying_for_nbval)
 from .paths import (CASSETTE_DIR, CASSETTE_VARIABLE, SESSION_VARIABLE, cassette_for, notebook_for,
                     record_command, selected_cassette)
-from .recording import RECORDING_TOKEN_LIFETIME, record_notebook
+from .recording import RECORDING_TOKEN_LIFETIME, record_notebook, save_replayed_outputs
 from .scrub import (CANONICAL_BASE, FAR_FUTURE, FIELD_KINDS, LOOPBACK_BASE, NESTED_KINDS,
                     PLACEHOLDER, SECRET_VARIABLES, SHAPES, Scrubber, learn_interactions,
                     scrub_interaction)
@@ -68,7 +68,7 @@ __all__ = [
     "replaying_for_nbval",
     "CASSETTE_DIR", "CASSETTE_VARIABLE", "SESSION_VARIABLE", "cassette_for", "notebook_for",
     "record_command", "selected_cassette",
-    "RECORDING_TOKEN_LIFETIME", "record_notebook",
+    "RECORDING_TOKEN_LIFETIME", "record_notebook", "save_replayed_outputs",
     "CANONICAL_BASE", "FAR_FUTURE", "FIELD_KINDS", "LOOPBACK_BASE", "NESTED_KINDS", "PLACEHOLDER",
     "SECRET_VARIABLES", "SHAPES", "Scrubber", "learn_interactions", "scrub_interaction",
     "REPEATABLE", "NotInCassette", "use_cassette",

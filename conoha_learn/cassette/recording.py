@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .kernels import kernel_environment, kernel_startup_dir
-from .paths import cassette_for
+from .paths import cassette_for, is_twin, twins_of
 from .yaml_format import HEADER_COMMENT, YamlJsonSerializer
 
 
@@ -32,7 +32,9 @@ def record_notebook(notebook: str | os.PathLike, *, live: bool = False, seed: in
 
     Recording runs against a fresh simulator (``seed``, ``delay``) or, with ``live``, against the
     cloud the OS_* variables or clouds.yaml describe. Returns (cassette path, exchanges recorded).
-    The old cassette is replaced only when the whole notebook ran without an error.
+    The old cassette is replaced only when the whole notebook ran without an error. Translated
+    twins (``notebooks/ja/``) replay the same cassette, so their outputs are saved again too; a
+    twin given here is only replayed (see `save_replayed_outputs`).
     """
     import tempfile
 
@@ -42,6 +44,8 @@ def record_notebook(notebook: str | os.PathLike, *, live: bool = False, seed: in
 
     path = Path(notebook)
     final = cassette_for(path)
+    if is_twin(path):
+        return final, save_replayed_outputs(path, timeout=timeout)
     recording = final.with_name(final.stem + ".recording.yaml")
     original = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="conoha-learn-kernel-") as ipython_dir:
@@ -64,8 +68,27 @@ def record_notebook(notebook: str | os.PathLike, *, live: bool = False, seed: in
         if not recording.exists():  # no HTTP at all: an empty cassette still replays
             recording.write_text(HEADER_COMMENT + "version: 1\ninteractions: []\n", encoding="utf-8")
         os.replace(recording, final)
-        replayed = _execute(nbformat.from_dict(original), path,
+    for replayed in (path, *twins_of(path)):
+        save_replayed_outputs(replayed, timeout=timeout)
+    return final, _exchanges(final)
+
+
+def _exchanges(cassette: Path) -> int:
+    return len(YamlJsonSerializer.deserialize(cassette.read_text(encoding="utf-8"))["interactions"])
+
+
+def save_replayed_outputs(notebook: str | os.PathLike, *, timeout: int = 600) -> int:
+    """Run ``notebook`` from its cassette and save the outputs: exactly what nbval will expect.
+    Returns the number of exchanges in the cassette."""
+    import tempfile
+
+    import nbformat
+
+    path = Path(notebook)
+    final = cassette_for(path)
+    with tempfile.TemporaryDirectory(prefix="conoha-learn-kernel-") as ipython_dir:
+        kernel_startup_dir(ipython_dir)
+        replayed = _execute(nbformat.read(path, as_version=4), path,
                             kernel_environment("replay", final, ipython_dir), timeout)
     nbformat.write(replayed, path)
-    count = len(YamlJsonSerializer.deserialize(final.read_text(encoding="utf-8"))["interactions"])
-    return final, count
+    return _exchanges(final)
