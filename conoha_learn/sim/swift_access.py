@@ -72,14 +72,15 @@ def require_owner(call: Call) -> None:
         raise denied(call)
 
 
-def account_doc(sim: SimState, project: str) -> dict:
-    """The account's own record (made on first use, as Swift's account_autocreate does):
-    its metadata and the capacity bought, in GB."""
+def account_doc(sim: SimState, project: str, *, save: bool = False) -> dict:
+    """The account's own record: its metadata and the capacity bought, in GB. Swift makes it on
+    the first write (account_autocreate): until then, and without ``save``, a default unsaved."""
     doc = sim.store.get("swift_account", project)
     if doc is None:
         doc = {"id": project, "project_id": project, "created": sim.now(), "meta": {},
                "quota_gb": sim.config.object_quota_gb}
-        sim.store.put("swift_account", doc, project)
+        if save:
+            sim.store.put("swift_account", doc, project)
     return doc
 
 

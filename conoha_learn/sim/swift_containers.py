@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .app import Call, Reply
 from .clock import isoformat
 from .errors import ApiError
-from .swift_access import (MAX_CONTAINER_NAME_LENGTH, TEXT_HTML, account_project, apply_meta,
+from .swift_access import (MAX_CONTAINER_NAME_LENGTH, TEXT_HTML, account_doc, account_project, apply_meta,
                            denied, is_owner, listing_reply, meta_changes, meta_headers,
                            require_owner, select, time_headers)
 
@@ -101,6 +101,7 @@ def create(call: Call) -> Reply:
             if sim.store.count("container", project) >= MAX_CONTAINERS:
                 raise ApiError(403, f"Reached container limit of {MAX_CONTAINERS} (a limit of this "
                                     "simulator); delete some containers first.")
+            account_doc(sim, project, save=True)  # the account exists from its first container
             container = {"id": container_id(project, name), "project_id": project, "name": name,
                          "created": sim.now(), "meta": {}, "read": None, "write": None}
         container["meta"] = apply_meta(container["meta"], meta_changes(call, "container"), "container")
