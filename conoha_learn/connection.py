@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .compute import Compute
     from .image import Image
     from .network import Network
+    from .object_store import ObjectStore
     from .sim import Simulator
 
 REFRESH_MARGIN = 300.0  # renew a token 5 minutes before it expires, as the ConoHa SDKs do
@@ -114,16 +115,19 @@ class Connection:
 
     def request(self, method: str, service_type: str, path: str, *, json: Any = None,
                 params: dict | None = None, headers: dict[str, str] | None = None,
-                raw: bool = False) -> Any:
+                data: bytes | None = None, raw: bool = False) -> Any:
         """Call any API. Returns the parsed JSON (None for an empty body), or the
-        requests.Response with ``raw=True``. Errors raise typed `ApiError` subclasses."""
+        requests.Response with ``raw=True``. ``data`` is a body sent as it is (an object's
+        bytes). Errors raise typed `ApiError` subclasses."""
         url = self.url_for(service_type, path)
-        response, exchange = self._send(method, url, json=json, params=params, headers=headers)
+        response, exchange = self._send(method, url, json=json, params=params, headers=headers,
+                                        data=data)
         if response.status_code == 401:
             # The token was refused (revoked, expired early, server restarted): log in again
             # once and repeat the call once. A second 401 is a real authentication problem.
             self.authenticate()
-            response, exchange = self._send(method, url, json=json, params=params, headers=headers)
+            response, exchange = self._send(method, url, json=json, params=params, headers=headers,
+                                            data=data)
         if response.status_code >= 400:
             raise self._error(response, exchange)
         if raw:
@@ -192,6 +196,12 @@ class Connection:
         """Glance: the OS images."""
         from .image import Image
         return Image(self)
+
+    @cached_property
+    def object_store(self) -> ObjectStore:
+        """Swift: containers and objects (files)."""
+        from .object_store import ObjectStore
+        return ObjectStore(self)
 
     @cached_property
     def network(self) -> Network:
