@@ -25,16 +25,7 @@ from sim_session import login
 A, B = ACCOUNTS[0]["project_id"], ACCOUNTS[1]["project_id"]
 
 
-@pytest.fixture
-def sim():
-    with Simulator(delay=0, seed=3) as s:
-        yield s
-
-
-@pytest.fixture
-def api(sim):
-    with login(sim, 0) as session:
-        yield session
+# `sim` and `api` (the first seeded account's session) come from conftest.py.
 
 
 def account(sim, project: str = A) -> str:
