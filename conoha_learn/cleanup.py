@@ -4,7 +4,9 @@ What counts as ours:
 * servers carrying the metadata tag ``conoha_learn: "1"`` (create_server puts it there),
 * volumes with the same tag (boot volumes made by create_server), plus the volumes of the
   servers we delete,
-* key pairs created or imported through this connection.
+* key pairs created or imported through this connection,
+* object storage containers carrying ``X-Container-Meta-Conoha-Learn: 1``
+  (conn.object_store.create_container puts it there), with every object in them.
 
 A server you made some other way (the CLI, the control panel, a raw ``conn.post``) has no tag
 and is left alone. On real ConoHa a forgotten server or volume is billed, so the report lists
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .compute import display_name
-from .errors import ConohaLearnError, NotFound
+from .errors import ConohaLearnError, NotFound, NotFoundLocally
 from .i18n import _
 from .service import tagged
 
@@ -30,6 +32,7 @@ class CleanupReport:
     servers: list[str] = field(default_factory=list)    # "name (id)" of each deleted server
     volumes: list[str] = field(default_factory=list)
     keypairs: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)  # "name (N objects)"
     left_alone: list[str] = field(default_factory=list)  # servers without our tag
     failed: list[str] = field(default_factory=list)      # what could not be removed, and why
 
@@ -39,6 +42,10 @@ class CleanupReport:
         for kind, names in ((_("server"), self.servers), (_("volume"), self.volumes),
                             (_("key pair"), self.keypairs)):
             lines += [f"  - {kind} {n}" for n in names]
+        if self.containers:
+            lines.append(_("Removed {containers} container(s) and the objects in them.").format(
+                containers=len(self.containers)))
+            lines += [f"  - {_('container')} {n}" for n in self.containers]
         if self.left_alone:
             lines.append(_("Left alone (not created by conoha_learn): {names}").format(
                 names=", ".join(self.left_alone)))
@@ -60,6 +67,7 @@ def cleanup(conn: Connection, *, wait: bool = True, progress: bool = True) -> Cl
     deleted, their_volumes = _delete_servers(conn, report, wait=wait, progress=progress)
     _delete_volumes(conn, report, deleted, their_volumes, wait=wait, progress=progress)
     _delete_keypairs(conn, report)
+    _delete_containers(conn, report)
     return report
 
 
@@ -130,3 +138,29 @@ def _delete_keypairs(conn: Connection, report: CleanupReport) -> None:
             report.failed.append(_("key pair {name}: {error}").format(name=name, error=exc.message))
             continue
         report.keypairs.append(name)
+
+
+def _delete_containers(conn: Connection, report: CleanupReport) -> None:
+    """Tagged containers go, objects first (Swift refuses to delete a container that holds any)."""
+    try:
+        store = conn.object_store
+        names = [c["name"] for c in store.container_list()]
+    except NotFoundLocally:  # no object-store in this catalog: nothing of ours can be there
+        return
+    for name in names:
+        try:
+            if not store.is_ours(name):
+                continue
+            objects = store.object_list(name)
+            for obj in objects:
+                try:
+                    store.delete_object(name, obj["name"])
+                except NotFound:
+                    pass
+            store.delete_container(name)
+        except NotFound:
+            continue
+        except ConohaLearnError as exc:
+            report.failed.append(f"container {name}: {exc.message}")
+            continue
+        report.containers.append(f"{name} ({len(objects)} objects)")

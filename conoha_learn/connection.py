@@ -32,6 +32,7 @@ from .http import Exchange, Transport
 from .i18n import _
 from .image import Image
 from .network import Network
+from .object_store import ObjectStore
 from .redact import SafeDict
 
 if TYPE_CHECKING:
@@ -119,16 +120,19 @@ class Connection:
 
     def request(self, method: str, service_type: str, path: str, *, json: Any = None,
                 params: dict | None = None, headers: dict[str, str] | None = None,
-                raw: bool = False) -> Any:
+                data: bytes | None = None, raw: bool = False) -> Any:
         """Call any API. Returns the parsed JSON (None for an empty body), or the
-        requests.Response with ``raw=True``. Errors raise typed `ApiError` subclasses."""
+        requests.Response with ``raw=True``. ``data`` is a body sent as it is (an object's
+        bytes). Errors raise typed `ApiError` subclasses."""
         url = self.url_for(service_type, path)
-        response, exchange = self._send(method, url, json=json, params=params, headers=headers)
+        response, exchange = self._send(method, url, json=json, params=params, headers=headers,
+                                        data=data)
         if response.status_code == 401:
             # The token was refused (revoked, expired early, server restarted): log in again
             # once and repeat the call once. A second 401 is a real authentication problem.
             self.authenticate()
-            response, exchange = self._send(method, url, json=json, params=params, headers=headers)
+            response, exchange = self._send(method, url, json=json, params=params, headers=headers,
+                                            data=data)
         if response.status_code >= 400:
             raise self._error(response, exchange)
         if raw:
@@ -195,6 +199,11 @@ class Connection:
     def image(self) -> Image:
         """Glance: the OS images."""
         return Image(self)
+
+    @cached_property
+    def object_store(self) -> ObjectStore:
+        """Swift: containers and objects (files)."""
+        return ObjectStore(self)
 
     @cached_property
     def network(self) -> Network:

@@ -179,12 +179,12 @@ class Transport:
         self.redactor = Redactor()
 
     def request(self, method: str, url: str, *, headers: dict[str, str] | None = None,
-                json: Any = None, params: dict | None = None,
+                json: Any = None, params: dict | None = None, data: bytes | None = None,
                 timeout: float | tuple[float, float] | None = None) -> tuple[requests.Response, Exchange]:
         """Send one request (retrying 429/503); returns the response and its transcript."""
         attempt = 1
         while True:
-            response = self._send(method, url, headers=headers, json=json, params=params,
+            response = self._send(method, url, headers=headers, json=json, params=params, data=data,
                                    timeout=timeout or self.timeout)
             exchange = self.record(response, attempt)
             if response.status_code not in RETRY_STATUSES or attempt > self.max_retries:

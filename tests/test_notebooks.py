@@ -100,7 +100,7 @@ def test_committed_notebook_is_executed(path):
 
 # --- top to bottom in sim mode ------------------------------------------------------------------
 
-LEFT_BEHIND = ("server", "volume", "keypair")
+LEFT_BEHIND = ("server", "volume", "keypair", "container", "object")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ openstacksdk runs in this process; python-openstackclient runs as a learner runs
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -143,3 +144,47 @@ def test_openstackclient_server_create_show_delete(sim):
     assert deleted.returncode == 0, deleted.stderr
     assert osc_json(sim, "server", "list") == []
     assert osc(sim, "server", "show", "osc-vm").returncode != 0
+
+
+# --- object storage (Swift), with both clients ---------------------------------------------------
+
+def test_openstacksdk_object_store(sdk):
+    store = sdk.object_store
+    store.create_container(name="sdk-box")
+    store.upload_object(container="sdk-box", name="notes/hello.txt", data=b"hello sdk")
+    assert [c.name for c in store.containers()] == ["sdk-box"]
+    assert [(o.name, o.content_length) for o in store.objects("sdk-box")] == [("notes/hello.txt", 9)]
+    assert store.download_object("notes/hello.txt", container="sdk-box") == b"hello sdk"
+    assert store.get_object_metadata("notes/hello.txt", container="sdk-box").etag == \
+        hashlib.md5(b"hello sdk").hexdigest()
+    store.set_object_metadata("notes/hello.txt", container="sdk-box", color="red")
+    assert store.get_object_metadata("notes/hello.txt", container="sdk-box").metadata == {"color": "red"}
+    account = store.get_account_metadata()
+    assert (account.account_container_count, account.account_object_count) == (1, 1)
+    with pytest.raises(openstack.exceptions.ConflictException):
+        store.delete_container("sdk-box")  # not empty: Swift's 409
+    store.delete_object("notes/hello.txt", container="sdk-box")
+    store.delete_container("sdk-box")
+    assert list(store.containers()) == []
+
+
+def test_openstackclient_container_and_object_commands(sim, tmp_path):
+    source, saved = tmp_path / "notes.txt", tmp_path / "saved.txt"
+    source.write_text("osc data\n")
+    assert osc(sim, "container", "create", "osc-box").returncode == 0
+    created = osc_json(sim, "object", "create", "osc-box", str(source), "--name", "notes.txt")
+    assert created[0]["etag"] == hashlib.md5(b"osc data\n").hexdigest()
+    assert osc_json(sim, "container", "list") == [{"Name": "osc-box"}]
+    assert osc_json(sim, "object", "list", "osc-box") == [{"Name": "notes.txt"}]
+    shown = osc_json(sim, "object", "show", "osc-box", "notes.txt")
+    assert (shown["content-length"], shown["content-type"]) == ("9", "text/plain")
+    assert osc(sim, "object", "save", "osc-box", "notes.txt", "--file", str(saved)).returncode == 0
+    assert saved.read_text() == "osc data\n"
+    assert osc(sim, "object", "set", "osc-box", "notes.txt", "--property", "kind=memo").returncode == 0
+    assert osc_json(sim, "object", "show", "osc-box", "notes.txt")["properties"] == {"Kind": "memo"}
+    account = osc_json(sim, "object", "store", "account", "show")
+    assert (account["Containers"], account["Objects"], account["Bytes"]) == ("1", "1", "9")
+    assert account["properties"]["Quota-Giga-Bytes"] == "100"
+    assert osc(sim, "object", "delete", "osc-box", "notes.txt").returncode == 0
+    assert osc(sim, "container", "delete", "osc-box").returncode == 0
+    assert osc_json(sim, "container", "list") == []

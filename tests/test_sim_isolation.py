@@ -78,6 +78,8 @@ def _cases():
     """(route, whose tenant goes in the path) for every route that names something B owns."""
     cases = []
     for route in all_routes():
+        if route.path.startswith("/object-storage"):
+            continue  # Swift refuses another account with 403: tests/test_sim_object_storage.py
         names = PLACEHOLDER.findall(route.path)
         if not names or not all(_owned(route.path, n) for n in names):
             continue
@@ -177,4 +179,5 @@ def test_b_s_resources_are_intact_after_everything(tenants):
     rule = b.get(f"{sim.url}/networking/v2.0/security-group-rules/{theirs['rule_id']}", timeout=10)
     assert rule.status_code == 200
     assert requests.get(f"{sim.url}/_sim/resources", timeout=10).json()["resources"]["gnct87654321"] == {
-        "server": 1, "volume": 2, "keypair": 1, "security_group": 5, "port": 1, "token": 1}
+        "server": 1, "volume": 2, "keypair": 1, "security_group": 5, "port": 1, "token": 1,
+        "container": 0, "object": 0}

@@ -5,6 +5,7 @@
     /block-storage   Cinder v3                   block_storage.py
     /image-service   Glance v2                   image.py
     /networking      Neutron v2.0                network.py
+    /object-storage  Swift v1                    object_storage.py
     /_sim            the simulator's own control API     control.py
 
 Each service module lists its routes; this module turns an HTTP request into a `Call`, checks the
@@ -46,13 +47,15 @@ SERVICE_STYLES = {
     "block-storage": "nova",
     "image-service": "glance",
     "networking": "neutron",
+    "object-storage": "swift",
     "_sim": "keystone",
 }
 
 
 @dataclass
 class Reply:
-    """What a handler returns: a status, a JSON-able body (or None) and extra headers."""
+    """What a handler returns: a status, a JSON-able body (or None, or bytes sent as they are)
+    and extra headers."""
 
     body: Any = None
     status: int = 200
@@ -65,6 +68,7 @@ class Route:
     path: str  # Werkzeug rule, e.g. "/compute/v2.1/servers/<server_id>"
     handler: Callable[[Call], Reply]
     auth: bool = True  # version documents and token requests need no token
+    stream: bool = False  # the handler reads the body itself, with its own cap (object uploads)
 
 
 @dataclass
@@ -151,8 +155,9 @@ class SimApp:
             reply = self.dispatch(request, path, service)
         except ApiError as exc:
             if exc.status == 401:
-                # keystonemiddleware, in front of every service, answers 401 in Keystone's words.
-                style = "keystone"
+                # keystonemiddleware, in front of every service, answers 401 in Keystone's words
+                # (Swift's own auth middleware decides, and words, its 401s itself).
+                style = "swift" if style == "swift" else "keystone"
                 exc.headers.setdefault("WWW-Authenticate", f'Keystone uri="{self.sim.base_url}/identity"')
             reply = Reply(envelope(style, exc), exc.status, exc.headers)
         except Exception:  # a bug of ours: say so in the service's words, never a traceback
@@ -182,7 +187,9 @@ class SimApp:
             raise ApiError(404, f"The resource could not be found: no {service or 'API'} "
                                 f"path {request.path} in this simulator.")
         route = self.routes[endpoint]
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
+        if route.stream:
+            request.max_content_length = None
+        elif request.content_length and request.content_length > MAX_BODY_BYTES:
             raise ApiError(413, f"Request is too large: at most {MAX_BODY_BYTES} bytes.")
         call = Call(request, self.sim, service, args)
         hook = self.sim.before_request
@@ -204,10 +211,16 @@ class SimApp:
                             "OpenStack-API-Version": "compute 2.1",
                             "X-OpenStack-Nova-API-Version": "2.1",
                             "Vary": "OpenStack-API-Version, X-OpenStack-Nova-API-Version"})
+        if service == "object-storage":
+            headers["X-Trans-Id"] = request_id  # Swift's name for the request id
         headers.update(reply.headers)
         # "201 Created", as OpenStack's servers write it (Werkzeug would send "201 CREATED").
         status = f"{reply.status} {title(reply.status)}"
-        if reply.body is None:
+        if isinstance(reply.body, bytes):  # Swift: objects, text listings, HTML error pages
+            response = Response(reply.body, status=status, headers=headers)
+            if "Content-Type" not in reply.headers:
+                response.headers["Content-Type"] = "text/html; charset=UTF-8"
+        elif reply.body is None:
             response = Response(b"", status=status, headers=headers)
             if reply.status != 204:
                 response.headers["Content-Type"] = "application/json"

@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from . import faults, identity, lifecycle
+from . import faults, identity, lifecycle, object_storage
 from .app import Call, Reply, Route
 from .errors import ApiError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-COUNTED = ("server", "volume", "keypair", "security_group", "port", "token")
+COUNTED = ("server", "volume", "keypair", "security_group", "port", "token", "container", "object")
 # Enough to expire any token, including the 20-year ones `conoha-learn record` uses.
 MAX_ADVANCE = 100 * 365 * 86400
 # Timestamps are written with datetime, which ends at the year 9999; stop well before.
@@ -40,7 +40,9 @@ def info(call: Call) -> Reply:
         "seed": cfg.seed, "delay": cfg.delay, "token_lifetime": cfg.token_lifetime,
         "persistent": cfg.state_file is not None,
         "services": {"identity": "/identity", "compute": "/compute", "block-storage": "/block-storage",
-                     "image": "/image-service", "network": "/networking", "control": "/_sim"}}})
+                     "image": "/image-service", "network": "/networking", "object-storage": "/object-storage",
+                     "control": "/_sim"},
+        "object_storage": object_storage.limits(call.sim)}})
 
 
 def reset(call: Call) -> Reply:

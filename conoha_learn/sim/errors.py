@@ -8,12 +8,15 @@ answers in its own envelope:
 * Nova and Cinder: ``{"<faultName>": {"code": 404, "message": "..."}}`` where the fault name
   depends on the status (nova/api/openstack/wsgi.py ``Fault._fault_names``).
 * Neutron: ``{"NeutronError": {"type": "...", "message": "...", "detail": ""}}``.
+* Swift: no JSON at all, a short HTML page, ``<html><h1>Not Found</h1><p>...</p></html>``
+  (``text/html; charset=UTF-8``), as swob writes it; we put a specific explanation in the ``<p>``.
 * Glance: upstream often answers in plain text; we answer JSON with the same ``code``/``title``/
   ``message`` words so that every error a learner meets here is readable the same way.
 """
 
 from __future__ import annotations
 
+import html
 from http import HTTPStatus
 
 NOVA_FAULT_NAMES = {
@@ -62,9 +65,11 @@ def title(status: int) -> str:
         return "Error"
 
 
-def envelope(style: str, error: ApiError) -> dict:
-    """The JSON body for ``error`` in the envelope style of one service."""
+def envelope(style: str, error: ApiError) -> dict | bytes:
+    """The JSON body for ``error`` in the envelope style of one service (Swift: HTML bytes)."""
     status, message = error.status, error.message
+    if style == "swift":
+        return (f"<html><h1>{title(status)}</h1><p>{html.escape(message, quote=False)}</p></html>").encode()
     if style == "keystone":
         return {"error": {"code": status, "title": title(status), "message": message}}
     if style == "nova":  # Nova and Cinder share this shape

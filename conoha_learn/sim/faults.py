@@ -28,7 +28,8 @@ from dataclasses import asdict, dataclass
 from .app import Call, Reply
 from .errors import ApiError
 
-SERVICES = {"*", "identity", "compute", "block-storage", "image-service", "networking"}
+SERVICES = {"*", "identity", "compute", "block-storage", "image-service", "networking",
+            "object-storage"}
 MAX_RULES = 100
 MAX_LATENCY = 30.0
 FAULT_HEADER = "X-Conoha-Learn-Fault"

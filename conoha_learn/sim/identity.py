@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MAX_TOKENS_PER_PROJECT = 1000  # older tokens are forgotten; bounds the store under load
 
 # (type, name, path under the simulator). ConoHa's real service names are not known (§7 of
-# the wire-format notes), so these are upstream's usual names. Services after the first five are
+# the wire-format notes), so these are upstream's usual names. The last two services are
 # listed as on real ConoHa but not simulated: they answer 501 (see `not_simulated`).
 CATALOG_V3 = [
     ("identity", "keystone", "/identity/v3"),
@@ -334,6 +334,6 @@ ROUTES = [
     Route("GET", "/identity/v2.0", version_v2, auth=False),
     Route("POST", "/identity/v2.0/tokens", create_token_v2, auth=False),
 ] + [Route(method, f"/{prefix}/<path:rest>", not_simulated, auth=False)
-     for prefix in ("object-storage", "dns-service", "lbaas")
+     for prefix in ("dns-service", "lbaas")
      for method in ("GET", "POST", "PUT", "DELETE")] + [
     Route("GET", f"/{prefix}", not_simulated, auth=False) for prefix in ("dns-service", "lbaas")]

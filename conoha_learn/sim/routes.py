@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import block_storage, compute, control, identity, image, network
+from . import block_storage, compute, control, identity, image, network, object_storage
 from .app import Route
 
 
 def all_routes() -> list[Route]:
     return [*identity.ROUTES, *compute.ROUTES, *block_storage.ROUTES, *image.ROUTES,
-            *network.ROUTES, *control.ROUTES]
+            *network.ROUTES, *object_storage.ROUTES, *control.ROUTES]

@@ -23,6 +23,9 @@ class SimConfig:
     quota_security_groups: int = 10        # Neutron's defaults; the 4 presets count
     quota_security_group_rules: int = 100
     account_passwords: tuple[str, ...] = ()  # instead of the documented ones (private.py)
+    object_max_bytes: int = 5 << 20        # object storage: one object at most 5 MiB here,
+    object_account_bytes: int = 50 << 20   # an account at most 50 MiB (blobs live in SQLite),
+    object_quota_gb: int = 100             # and 100 GB bought (ConoHa: 0 until you buy some)
 
 
 class SimState:

@@ -28,6 +28,8 @@ CREATE INDEX IF NOT EXISTS by_owner ON resources (kind, project);
 -- without this index, listing N servers in detail scans every port N times.
 CREATE INDEX IF NOT EXISTS by_device ON resources (kind, json_extract(body, '$.device_id'));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Object storage contents (swift_objects.py): the bytes of each object, keyed like its document.
+CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -113,9 +115,24 @@ class Store:
                 "(SELECT seq FROM resources WHERE kind = ? AND project IS ? ORDER BY seq DESC LIMIT ?)",
                 (kind, project, kind, project, keep))
 
+    def put_blob(self, id: str, data: bytes) -> None:
+        with self.lock:
+            self._db.execute("INSERT INTO blobs (id, data) VALUES (?, ?) ON CONFLICT (id) "
+                             "DO UPDATE SET data = excluded.data", (id, data))
+
+    def get_blob(self, id: str) -> bytes | None:
+        with self.lock:
+            row = self._db.execute("SELECT data FROM blobs WHERE id = ?", (id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def delete_blob(self, id: str) -> None:
+        with self.lock:
+            self._db.execute("DELETE FROM blobs WHERE id = ?", (id,))
+
     def clear(self) -> None:
         with self.lock:
             self._db.execute("DELETE FROM resources")
+            self._db.execute("DELETE FROM blobs")
             self._db.execute("DELETE FROM meta")
 
     def get_meta(self, key: str) -> str | None:
