@@ -43,5 +43,6 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "default_mode": "auto",  # follows the reader's system setting (and no console warning)
 }
 html_last_updated_fmt = None

@@ -35,8 +35,8 @@ PREFIX = {"en": "", "ja": "ja/"}  # where each build sits under build/site/
 # The README's Binder badge is the one place the Binder URL (and so the GitHub org/repo) is written.
 BINDER_LINK = re.compile(r"\((https://mybinder\.org/v2/gh/([^/\s]+)/([^/\s]+)/([^?\s]+)\?urlpath=lab/tree/)"
                          r"[^)\s]*\)")
-# [text](target "title") and ![alt](target): the target is group 3. Nested brackets (an image in a
-# link, as in a badge) are handled because the image is matched first, as its own link.
+# [text](target "title") and ![alt](target): the target is group 3. The text may hold one level of
+# brackets, so a badge (an image inside a link) is matched whole, and its image rewritten in turn.
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]+)>?((?:\s+\"[^\"]*\")?)\s*\)")
 FENCE = re.compile(r"^\s*(```|~~~)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -94,6 +94,20 @@ def binder_base(readme: str) -> tuple[str, str]:
     return base, f"https://github.com/{org}/{repo}/blob/{ref}/"
 
 
+def twin_source(source: str) -> str:
+    """The repository path of the same page in the other language (whether it exists or not)."""
+    folder, name = posixpath.split(source)
+    if source == "README.md" or source == "README.ja.md":
+        return "README.ja.md" if source == "README.md" else "README.md"
+    if folder == "notebooks":
+        return f"notebooks/ja/{name}"
+    if folder == "notebooks/ja":
+        return f"notebooks/{name}"
+    if folder == "docs":
+        return f"docs/{name[:-len('.ja.md')]}.md" if name.endswith(".ja.md") else f"docs/{name[:-3]}.ja.md"
+    return source
+
+
 class LinkRewriter:
     """Rewrites the Markdown links of one page for its place on the site."""
 
@@ -115,13 +129,15 @@ class LinkRewriter:
         bang, text, target, title = match.groups()
         if bang:
             return self._image(text, target, title)
+        text = LINK.sub(self._link, text)  # an image inside the link, as in a badge
         if SCHEME.match(target) or target.startswith(("#", "/")):
-            return match.group(0)
+            return f"[{text}]({target}{title})"
         path, _, fragment = target.partition("#")
         anchor = f"#{fragment}" if fragment else ""
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.source), path))
         here = posixpath.dirname(self.page.target) or "."
-        linked = self.by_source.get(source)
+        # A page not translated yet: its twin in the other language stands in for it.
+        linked = self.by_source.get(source) or self.by_source.get(twin_source(source))
         if linked and linked.lang == self.page.lang:  # a page of this build: Sphinx resolves it
             return f"[{text}]({posixpath.relpath(linked.target, here)}{anchor}{title})"
         if linked:  # a page of the other build: a plain URL, relative to this page's address
@@ -130,7 +146,7 @@ class LinkRewriter:
             return f'<a href="{url}">{text}</a>'
         if (self.root / source).exists() and not source.startswith(".."):
             return f"[{text}]({self.github}{source}{anchor}{title})"
-        return match.group(0)  # not in the repository: left for Sphinx to report
+        return f"[{text}]({target}{title})"  # not in the repository: left for Sphinx to report
 
     def _image(self, alt: str, target: str, title: str) -> str:
         if target in LOCAL_IMAGES:
