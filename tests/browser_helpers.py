@@ -58,3 +58,8 @@ def launch(playwright, profile: Path, **options):
     """A fresh persistent browser context of the system Chromium (a profile of its own)."""
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS, **options)
+
+
+def launch_browser(playwright):
+    """The system Chromium, for several short-lived contexts (`browser.new_context()`)."""
+    return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from browser_helpers import launch, playwright_or_skip
+from browser_helpers import launch_browser, playwright_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -159,12 +159,15 @@ def server(site):
 
 
 @pytest.fixture(scope="module")
-def playwright_api():
-    yield from playwright_or_skip()
+def browser():
+    for playwright in playwright_or_skip():
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
-def browse(playwright_api, server, tmp_path):
+def browse(browser, server):
     """Open a page of the site: every request that would leave 127.0.0.1 is refused and recorded."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     contexts, outside, problems = [], [], []
@@ -177,8 +180,7 @@ def browse(playwright_api, server, tmp_path):
             route.abort()
 
     def open_page(path: str, viewport: dict | None = None):
-        context = launch(playwright_api, tmp_path / f"profile{len(contexts)}",
-                         viewport=viewport or {"width": 1280, "height": 900})
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         contexts.append(context)
         context.route("**/*", refuse_outside)
         page = context.pages[0] if context.pages else context.new_page()
@@ -231,6 +233,7 @@ def test_english_notebook_page(browse):
     page = browse(f"notebooks/{EN_NOTEBOOK.stem}.html")
     assert page.locator("html").get_attribute("lang") == "en"
     diagrams_drawn(page, mermaid_fences(EN_NOTEBOOK), "en-00")
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=OUTPUT / "en-00.png")
     page.locator("a.cl-lang").click()
     page.wait_for_load_state("load")
@@ -245,6 +248,7 @@ def test_japanese_notebook_page(browse):
     fonts = fonts_of(page, "article h1")
     assert any(re.search(r"CJK|JP|Japanese|Gothic|Mincho", f) for f in fonts), f"h1 drawn with {fonts}"
     diagrams_drawn(page, mermaid_fences(JA_NOTEBOOK), "ja-00")
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=OUTPUT / "ja-00.png")
     page.locator("a.cl-lang").click()
     page.wait_for_load_state("load")
@@ -260,8 +264,16 @@ def test_japanese_search_finds_the_japanese_notebook(browse):
     page.screenshot(path=OUTPUT / "ja-search.png")
 
 
+def with_dataframe() -> str:
+    """The first English notebook with a DataFrame among its outputs (the widest thing on a page)."""
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        if 'class=\\"dataframe' in nb.read_text(encoding="utf-8"):
+            return nb.stem
+    return EN_NOTEBOOK.stem
+
+
 @pytest.mark.parametrize("path", [f"notebooks/{EN_NOTEBOOK.stem}.html", f"ja/notebooks/{JA_NOTEBOOK.stem}.html",
-                                  "notebooks/04_nova_plans_images_keys.html"])
+                                  f"notebooks/{with_dataframe()}.html"])
 def test_phone_screen_never_scrolls_sideways(browse, path):
     """Wide tables, DataFrames, code and diagrams scroll inside their own box; the page keeps its width."""
     page = browse(path, viewport=PHONE)
@@ -269,4 +281,10 @@ def test_phone_screen_never_scrolls_sideways(browse, path):
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path}: the page is {width} px wide on a {PHONE['width']} px screen"
     name = path.replace("/", "-").removesuffix(".html")
-    page.screenshot(path=OUTPUT / f"phone-{name}.png", full_page=True)
+    page.screenshot(path=OUTPUT / f"phone-{name}.png")
+    # And where the widest things are: a DataFrame or table, a diagram, a code cell.
+    for n, selector in enumerate(["table.dataframe", "pre.mermaid", "div.cell_input"]):
+        found = page.locator(selector)
+        if found.count():
+            found.first.scroll_into_view_if_needed()
+            page.screenshot(path=OUTPUT / f"phone-{name}-{n + 1}.png")

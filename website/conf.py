@@ -43,6 +43,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
-    "default_mode": "auto",  # follows the reader's system setting (and no console warning)
 }
 html_last_updated_fmt = None
+# Light or dark as the reader's system says (an unset mode makes the theme log an error).
+html_context = {"default_mode": "auto"}
