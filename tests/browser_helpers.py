@@ -8,6 +8,7 @@ CONOHA_LEARN_REQUIRE_BROWSER=1 (CI), which makes that a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ import pytest
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+MERMAID_FENCE = re.compile(r"^```mermaid\s*$", re.MULTILINE)
 
 REQUIRED = os.environ.get("CONOHA_LEARN_REQUIRE_BROWSER") == "1"
 
@@ -63,3 +66,9 @@ def launch(playwright, profile: Path, **options):
 def launch_browser(playwright):
     """The system Chromium, for several short-lived contexts (`browser.new_context()`)."""
     return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
+
+
+def mermaid_fences(notebook: dict) -> int:
+    """How many Mermaid diagrams a notebook's Markdown cells hold (each should be drawn as SVG)."""
+    return sum(len(MERMAID_FENCE.findall("".join(c["source"])))
+               for c in notebook["cells"] if c["cell_type"] == "markdown")

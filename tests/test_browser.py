@@ -34,7 +34,7 @@ import pytest
 
 from conoha_learn.sim import Simulator
 
-from browser_helpers import free_port, launch, playwright_or_skip
+from browser_helpers import free_port, launch, mermaid_fences, playwright_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,6 @@ def find_notebook(pattern: Path) -> Path | None:
 
 # --- what a notebook should show, from its source ---------------------------------------------------
 
-MERMAID_FENCE = re.compile(r"^```mermaid\s*$", re.MULTILINE)
 LOGIN_FORM = re.compile(r"\blogin_form\(")
 WAITS = re.compile(r"\.wait\(|\bcreate_server\(")
 
@@ -69,8 +68,7 @@ def expectations(notebook: dict) -> dict:
     source = {i: "".join(c["source"]) for i, c in enumerate(cells)}
     recorded = any(c.get("outputs") for _, c in code)
     return {
-        "mermaid": sum(len(MERMAID_FENCE.findall(source[i]))
-                       for i, c in enumerate(cells) if c["cell_type"] == "markdown"),
+        "mermaid": mermaid_fences(notebook),
         "login_form": [i for i, _ in code if LOGIN_FORM.search(source[i])],
         "progress": [i for i, _ in code if WAITS.search(source[i]) and "progress=False" not in source[i]],
         # Cells that must show something: those with recorded outputs; all, if none were recorded.

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from browser_helpers import launch_browser, playwright_or_skip
+from browser_helpers import launch_browser, mermaid_fences, playwright_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,6 @@ OUTPUT = ROOT / "test-output" / "site"
 EN_NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"
 JA_NOTEBOOK = ROOT / "notebooks" / "ja" / "00_start_here.ipynb"
 BUILD_TIMEOUT = 900
-MERMAID_FENCE = re.compile(r"^```mermaid\s*$", re.MULTILINE)
 PHONE = {"width": 390, "height": 844}
 BINDER = re.compile(r"\((https://mybinder\.org/v2/gh/[^)\s?]+\?urlpath=lab/tree/)")
 
@@ -65,9 +64,8 @@ def parse(path: Path) -> Links:
     return links
 
 
-def mermaid_fences(notebook: Path) -> int:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return sum(len(MERMAID_FENCE.findall("".join(c["source"]))) for c in cells if c["cell_type"] == "markdown")
+def diagrams_in(notebook: Path) -> int:
+    return mermaid_fences(json.loads(notebook.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +230,7 @@ def test_landing_page(browse):
 def test_english_notebook_page(browse):
     page = browse(f"notebooks/{EN_NOTEBOOK.stem}.html")
     assert page.locator("html").get_attribute("lang") == "en"
-    diagrams_drawn(page, mermaid_fences(EN_NOTEBOOK), "en-00")
+    diagrams_drawn(page, diagrams_in(EN_NOTEBOOK), "en-00")
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=OUTPUT / "en-00.png")
     page.locator("a.cl-lang").click()
@@ -247,7 +245,7 @@ def test_japanese_notebook_page(browse):
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", heading.inner_text()), heading.inner_text()
     fonts = fonts_of(page, "article h1")
     assert any(re.search(r"CJK|JP|Japanese|Gothic|Mincho", f) for f in fonts), f"h1 drawn with {fonts}"
-    diagrams_drawn(page, mermaid_fences(JA_NOTEBOOK), "ja-00")
+    diagrams_drawn(page, diagrams_in(JA_NOTEBOOK), "ja-00")
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=OUTPUT / "ja-00.png")
     page.locator("a.cl-lang").click()
