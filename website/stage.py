@@ -113,7 +113,8 @@ class LinkRewriter:
 
     def __init__(self, root: Path, page: Page, pages: dict[str, list[Page]], github: str):
         self.root, self.page, self.github = root, page, github
-        self.by_source = {p.source: p for lang in LANGUAGES for p in pages[lang]}
+        self.own = {p.source: p for p in pages[page.lang]}
+        self.other = {p.source: p for p in pages[OTHER[page.lang]]}
 
     def markdown(self, text: str) -> str:
         out, fenced = [], False
@@ -136,8 +137,11 @@ class LinkRewriter:
         anchor = f"#{fragment}" if fragment else ""
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.source), path))
         here = posixpath.dirname(self.page.target) or "."
-        # A page not translated yet: its twin in the other language stands in for it.
-        linked = self.by_source.get(source) or self.by_source.get(twin_source(source))
+        # The page the link names, in this build first (the Japanese landing page may be the
+        # English README); a page not translated yet: its twin in the other language stands in.
+        twin = twin_source(source)
+        linked = (self.own.get(source) or self.other.get(source)
+                  or self.own.get(twin) or self.other.get(twin))
         if linked and linked.lang == self.page.lang:  # a page of this build: Sphinx resolves it
             return f"[{text}]({posixpath.relpath(linked.target, here)}{anchor}{title})"
         if linked:  # a page of the other build: a plain URL, relative to this page's address
