@@ -18,7 +18,7 @@ author = "conoha-learn"
 language = "en"  # replaced by -D language=ja for the Japanese build
 extensions = ["myst_nb", "site_ext"]
 root_doc = "index"
-exclude_patterns = ["site.json", "_images_src/README*"]
+exclude_patterns = ["site.json"]
 
 # The outputs are the ones committed in git (replayed from cassettes): no kernel runs here.
 nb_execution_mode = "off"
