@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SITE_STAMP := $(VENV)/.site-installed
 
-.PHONY: setup lab lab-ja test sim bench bench-test messages clean
+.PHONY: setup lab lab-ja test sim bench bench-test messages site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,17 @@ test: $(STAMP)  ## the whole test suite
 
 sim: $(STAMP)  ## just the simulator, in the foreground
 	$(BIN)/conoha-learn sim
+
+# The course as a website in build/site/ (open build/site/index.html). Needs only the [site]
+# extra, not the whole course; npm fetches mermaid.min.js once (website/build.py).
+$(SITE_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[site]'
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)  ## the course as a static website, in build/site/
+	$(BIN)/python website/build.py build/site
 
 # Figures as ratios to a floor measured in the same run; benchmarks/README.md says how to read them.
 bench: $(STAMP)  ## speed and memory figures, as tables (a few minutes)

@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,8 @@ from pathlib import Path
 import pytest
 
 from conoha_learn.sim import Simulator
+
+from browser_helpers import free_port, launch, mermaid_fences, playwright_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -45,43 +46,18 @@ DEMO = ROOT / "tests" / "data" / "browser_demo.ipynb"
 NOTEBOOKS = [("demo", DEMO), ("00", ROOT / "notebooks" / "00_start_here.ipynb"),
              ("05", ROOT / "notebooks" / "05_*.ipynb")]
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LAB_START_TIMEOUT = 90      # seconds for JupyterLab to answer
 KERNEL_READY_TIMEOUT = 90   # from opening the notebook to an idle kernel
 RUN_TIMEOUT = 600           # Run All Cells, per notebook
 SIM_DELAY = 1.0             # seconds per status change: progress bars show, tests stay quick
-
-REQUIRED = os.environ.get("CONOHA_LEARN_REQUIRE_BROWSER") == "1"
-
-
-def unavailable(reason: str):
-    if REQUIRED:
-        pytest.fail(f"{reason} (CONOHA_LEARN_REQUIRE_BROWSER=1: the browser tests must run here)")
-    pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CONOHA_LEARN_CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    return None
-
 
 def find_notebook(pattern: Path) -> Path | None:
     matches = sorted(pattern.parent.glob(pattern.name))
     return matches[0] if matches else None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- what a notebook should show, from its source ---------------------------------------------------
 
-MERMAID_FENCE = re.compile(r"^```mermaid\s*$", re.MULTILINE)
 LOGIN_FORM = re.compile(r"\blogin_form\(")
 WAITS = re.compile(r"\.wait\(|\bcreate_server\(")
 
@@ -92,8 +68,7 @@ def expectations(notebook: dict) -> dict:
     source = {i: "".join(c["source"]) for i, c in enumerate(cells)}
     recorded = any(c.get("outputs") for _, c in code)
     return {
-        "mermaid": sum(len(MERMAID_FENCE.findall(source[i]))
-                       for i, c in enumerate(cells) if c["cell_type"] == "markdown"),
+        "mermaid": mermaid_fences(notebook),
         "login_form": [i for i, _ in code if LOGIN_FORM.search(source[i])],
         "progress": [i for i, _ in code if WAITS.search(source[i]) and "progress=False" not in source[i]],
         # Cells that must show something: those with recorded outputs; all, if none were recorded.
@@ -129,16 +104,7 @@ def write_settings(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def playwright_api():
-    if find_chromium() is None:
-        unavailable("Chromium not found: install it (Debian/Ubuntu: `sudo apt-get install chromium`), "
-                    "or set CONOHA_LEARN_CHROMIUM to a Chromium or Chrome executable")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is missing: `.venv/bin/pip install playwright` "
-                    "(no `playwright install` needed: the tests use the system Chromium)")
-    with sync_playwright() as p:
-        yield p
+    yield from playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -197,9 +163,7 @@ def lab(tmp_path_factory):
 @pytest.fixture
 def page(playwright_api, tmp_path):
     """A fresh browser profile per notebook (no workspace or settings carried over)."""
-    context = playwright_api.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=find_chromium(), headless=True,
-        args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 1000})
+    context = launch(playwright_api, tmp_path / "profile", viewport={"width": 1400, "height": 1000})
     page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(60_000)
     page.problems = []
