@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import TOKEN_401_HINT, ConfigError, api_error, server_message
 from .i18n import _
 from .redact import TOKEN
+from .times import with_jst
 
 if TYPE_CHECKING:
     from .config import Credentials
@@ -66,7 +67,7 @@ class Token:
         user = self.user.get("name") or self.user.get("id")
         project = (self.project or {}).get("name") or (self.project or {}).get("id")
         return (f"Token(auth=v{self.auth_version}, user={user!r}, project={project!r}, "
-                f"roles={self.roles}, expires_at='{self.expires_at.isoformat()}', "
+                f"roles={self.roles}, expires_at='{with_jst(self.expires_at)}', "
                 f"id=<hidden: token.id>)")
 
 

@@ -28,6 +28,7 @@ from .i18n import N_, _
 from .redact import SafeDict
 from .service import TAG_KEY, TAG_VALUE, Service, choose, looks_like_id, tagged
 from .tables import table
+from .times import with_jst
 from .waiting import wait_for
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class Compute(Service):
         (True for servers this library created)."""
         flavor_names = {f["id"]: f["name"] for f in self.flavor_list()}
         rows = [{**s, "name": display_name(s), "ipv4": ipv4(s), "tagged": tagged(s),
-                 "flavor": flavor_names.get((s.get("flavor") or {}).get("id"))}
+                 "flavor": flavor_names.get((s.get("flavor") or {}).get("id")),
+                 "created": with_jst(s.get("created"))}
                 for s in self.server_list()]
         return table(rows, SERVER_COLUMNS)
 
