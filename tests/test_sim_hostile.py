@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from conoha_learn.sim import Simulator
-from conoha_learn.sim.compute import NOT_SIMULATED_ACTIONS
+from conoha_learn.sim.compute.server_actions import NOT_SIMULATED_ACTIONS
 from conoha_learn.sim.routes import all_routes
 from conoha_learn.sim.seed import ACCOUNTS, PUBLIC_NETWORK, VOLUME_TYPES, flavors, images, stable_id
 

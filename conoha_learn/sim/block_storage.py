@@ -2,7 +2,7 @@
 
 On ConoHa VPS 3.0 a (non-dedicated) server has no disk of its own: you first create a *boot
 volume* from an OS image here, wait until it is ``available``, then give its id to Nova when you
-create the server (compute.py). Sizes are fixed by ConoHa (shared/reference §1.4): boot volumes
+create the server (compute/server_create.py). Sizes are fixed by ConoHa (shared/reference §1.4): boot volumes
 are 30 GB (512 MB plan) or 100 GB, additional volumes 200 GB to 10 TB.
 
 The catalog URL carries the project id (``<base>/block-storage/v3/<project_id>``), as upstream
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import fields, lifecycle, seed
 from . import image as glance
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .clock import isoformat
 from .errors import ApiError
 
@@ -104,7 +104,7 @@ def find_volume(sim: SimState, project_id: str, volume_id: str) -> dict | None:
 
 def attach(sim: SimState, project_id: str, volume_id: str, server_id: str, *,
            device: str, boot: bool) -> dict:
-    """Mark a volume ``in-use`` by a server that is being created (called by compute.py).
+    """Mark a volume ``in-use`` by a server that is being created (called by compute/server_create.py).
 
     Raises a 400 (Nova's "Block Device Mapping is Invalid") when the volume is missing, busy, or
     not bootable but meant to boot the server.

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from .._version import __version__
 from . import faults, identity, lifecycle
-from .app import Call, Reply, Route
+from .call import Call, Reply, Route
 from .errors import ApiError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -33,7 +34,6 @@ CLOCK_LIMIT = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
 
 
 def info(call: Call) -> Reply:
-    from .. import __version__
     cfg = call.sim.config
     return Reply({"simulator": {
         "name": "conoha-learn simulator", "version": __version__, "url": call.base_url,

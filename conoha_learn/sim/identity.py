@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from . import seed
-from .app import Call, Reply, Route
+from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import AUTH_REQUIRED, ApiError
 
@@ -50,22 +50,41 @@ def _digest(token: str) -> str:
 
 # --- accounts ---------------------------------------------------------------------------------
 
-def create_account(sim: SimState, user_name: str, password: str, project_name: str, *,
-                   user_id: str | None = None, project_id: str | None = None) -> dict:
-    """A ConoHa API user and its tenant (project). Returns the ids (never the password)."""
+def create_account(sim: SimState, user_name: str, password: str, project_name: str | None, *,
+                   user_id: str | None = None, project_id: str | None = None,
+                   join: bool = False) -> dict:
+    """A ConoHa API user and its tenant (project). Returns the ids (never the password) and
+    ``new_project``: whether the tenant was made for this user.
+
+    With ``join``, a tenant that already exists (named by ``project_id`` or ``project_name``)
+    gets one more API user, as ConoHa's control panel allows several per tenant; without it, an
+    existing name is a conflict.
+    """
     for user in sim.store.list("user"):
         if user["name"] == user_name:
             raise ApiError(409, f"Conflict: a user named {user_name} already exists.")
-    for project in sim.store.list("project"):
-        if project["name"] == project_name:
-            raise ApiError(409, f"Conflict: a project named {project_name} already exists.")
-    project_id = project_id or sim.ids.hex()
+    existing = find_project(sim, project_id, project_name)
+    if existing is not None and not join:
+        raise ApiError(409, f"Conflict: a project named {existing['name']} already exists.")
+    if existing is None:
+        if project_name is None:
+            raise ApiError(404, f"No tenant with id {project_id} to add the user to.")
+        project_id = project_id or sim.ids.hex()
+        sim.store.put("project", {"id": project_id, "name": project_name, "domain_id": "gnc"})
+    else:
+        project_id, project_name = existing["id"], existing["name"]
     user_id = user_id or sim.ids.hex()
-    sim.store.put("project", {"id": project_id, "name": project_name, "domain_id": "gnc"})
     sim.store.put("user", {"id": user_id, "name": user_name, "project_id": project_id,
                            "password_sha256": _digest(password), "domain_id": "gnc"})
-    return {"user_id": user_id, "user_name": user_name,
-            "project_id": project_id, "project_name": project_name}
+    return {"user_id": user_id, "user_name": user_name, "project_id": project_id,
+            "project_name": project_name, "new_project": existing is None}
+
+
+def find_project(sim: SimState, project_id: str | None, project_name: str | None) -> dict | None:
+    """The tenant with this id, or else with this name; None if neither is known."""
+    if project_id is not None:
+        return sim.store.get("project", project_id)
+    return next((p for p in sim.store.list("project") if p["name"] == project_name), None)
 
 
 def accounts(sim: SimState) -> list[dict]:

@@ -11,7 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from . import seed
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .errors import ApiError
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from . import fields, seed
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .clock import isoformat
 from .errors import ApiError
 
@@ -88,7 +88,7 @@ def _create_rule(sim: SimState, project_id: str, group_id: str, values: dict) ->
     return rule
 
 
-# --- used by compute.py -----------------------------------------------------------------------
+# --- used by compute/ -------------------------------------------------------------------------
 
 def resolve_security_groups(sim: SimState, project_id: str, refs: list) -> list[dict]:
     """Turn Nova's ``[{"name": ...}]`` (a name or an id) into this project's group documents."""

@@ -12,7 +12,9 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
 from .app import SimApp
 from .errors import ApiError, envelope, title
+from .populate import ConohaSeeding
 from .routes import all_routes
+from .seed import ACCOUNTS, DOMAIN, REGION
 from .state import SimConfig, SimState
 
 DEFAULT_PORT = 8765
@@ -58,7 +60,7 @@ class Simulator:
                             f"Known: {', '.join(sorted(known))}")
         self.host = host
         self.port = port
-        self.state = SimState(SimConfig(**config))
+        self.state = SimState(SimConfig(**config), ConohaSeeding())
         self.app = SimApp(self.state, all_routes())
         self._server: ThreadedWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -113,7 +115,6 @@ class Simulator:
 
     def credentials(self, account: int = 0) -> dict[str, str]:
         """OS_* variables for one of the seeded accounts, as the openstack CLI reads them."""
-        from .seed import ACCOUNTS, DOMAIN, REGION
         a = ACCOUNTS[account]
         return {"OS_AUTH_URL": self.auth_url, "OS_USERNAME": a["user_name"],
                 "OS_PASSWORD": a["password"], "OS_PROJECT_ID": a["project_id"],
