@@ -42,8 +42,9 @@ BY_DESIGN = {("POST", "/_sim/reset"), ("POST", "/_sim/clock"), ("POST", "/_sim/f
              ("DELETE", "/_sim/faults")}
 ROUTES = [r for r in all_routes() if (r.method, r.path) not in BY_DESIGN]
 # 501 is the honest answer for what is deliberately not simulated: whole services
-# (identity.not_simulated), some server actions, and volumes made from snapshots or backups.
-MAY_501 = {"not_simulated", "server_action", "create_volume"}
+# (identity.not_simulated), some server actions, volumes made from snapshots or backups,
+# creating images, and x509 key pairs.
+MAY_501 = {"not_simulated", "server_action", "create_volume", "create_image", "create_keypair"}
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"]
 # Every key a handler looks for at the top of a body. A body whose keys are none of these can

@@ -123,7 +123,8 @@ class SimApp:
     def render(self, request: Request, reply: Reply, service: str, request_id: str) -> Response:
         headers = {"x-openstack-request-id": request_id}
         if service == "compute":
-            # Nova echoes the microversion it used; we speak 2.1 only (see compute.py).
+            # Nova echoes the microversion it used: 2.1 unless a handler says otherwise
+            # (compute/versions.py), e.g. for a request refused before it reached one.
             headers.update({"x-compute-request-id": request_id,
                             "OpenStack-API-Version": "compute 2.1",
                             "X-OpenStack-Nova-API-Version": "2.1",

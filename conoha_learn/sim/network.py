@@ -57,12 +57,13 @@ def seed_public_network(sim: SimState) -> None:
 
 def seed_project(sim: SimState, project_id: str) -> None:
     """The preset security groups every ConoHa tenant starts with."""
-    for name, rules in seed.SECURITY_GROUP_PRESETS.items():
-        group = _create_group(sim, project_id, name, f"ConoHa preset: {name}")
-        for direction, ethertype, protocol, low, high in rules:
+    for name, (description, rules) in seed.SECURITY_GROUP_PRESETS.items():
+        group = _create_group(sim, project_id, name, description)
+        for ethertype, protocol, low, high, remote in rules:
             _create_rule(sim, project_id, group["id"], {
-                "direction": direction, "ethertype": ethertype, "protocol": protocol,
-                "port_range_min": low, "port_range_max": high})
+                "direction": "ingress", "ethertype": ethertype, "protocol": protocol,
+                "port_range_min": low, "port_range_max": high,
+                "remote_group_id": group["id"] if remote == seed.SELF else None})
 
 
 def _create_group(sim: SimState, project_id: str, name: str, description: str) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import identity, image, network, seed
+from . import accounts, image, network, seed
 
 if TYPE_CHECKING:
     from .state import SimState
@@ -29,7 +29,7 @@ class ConohaSeeding:
                     join: bool = False) -> dict:
         """A new API user. A new tenant starts with ConoHa's preset security groups; a user
         added to an existing tenant shares what is already there."""
-        account = identity.create_account(sim, user_name, password, project_name,
+        account = accounts.create_account(sim, user_name, password, project_name,
                                           user_id=user_id, project_id=project_id, join=join)
         if account["new_project"]:
             network.seed_project(sim, account["project_id"])

@@ -13,7 +13,7 @@ from .paths import LEGACY, V21
 from .server_actions import server_action
 from .server_create import create_server
 from .servers import delete_server, list_ips, list_servers, list_servers_detail, show_ips, show_server
-from .versions import guarded, version_v21, versions
+from .versions import guarded, version_v2, version_v21, versions
 
 API = [
     ("GET", "/flavors", list_flavors),
@@ -42,5 +42,6 @@ API = [
 ROUTES = [
     Route("GET", "/compute", versions, auth=False),
     Route("GET", V21, version_v21, auth=False),
+    Route("GET", "/compute/v2", version_v2, auth=False),
 ] + [Route(method, root + path, guarded(handler))
      for root in (V21, LEGACY) for method, path, handler in API]

@@ -15,8 +15,7 @@ import string
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .. import block_storage, fields, lifecycle, network
-from .. import image as glance
+from .. import block_storage, fields, lifecycle, network, seed
 from ..call import Call, Reply
 from ..errors import ApiError
 from .flavors import find_flavor
@@ -149,22 +148,30 @@ def _block_devices(body: dict) -> list[dict]:
     return mappings
 
 
-def _boot_image(sim: SimState, flavor: dict, image_ref: str | None) -> str:
-    """Booting straight from an image: only the dedicated-disk g2d plans can (§1.3.1)."""
-    if not flavor["name"].startswith("g2d-"):
+def _require_boot_volume(flavor: dict, mappings: list[dict]) -> None:
+    """Every plan boots from a volume made beforehand: doc.conoha.jp/api-vps3/compute-create_vm-v3
+    ("VPSを作成するには、予めブートストレージ用のボリュームが作成されている必要があります"), no exception."""
+    if not mappings:
         raise ApiError(400, f"Plan {flavor['name']} boots from a volume: on ConoHa VPS 3.0, first "
                             "create a boot volume from the image (POST /block-storage/v3/<project>/"
                             'volumes {"volume": {"size": 100, "imageRef": "<image id>"}}), wait '
                             'until it is "available", then pass "block_device_mapping_v2": '
-                            '[{"uuid": "<volume id>"}]. Only g2d-* plans boot from imageRef alone.')
-    if not image_ref:
-        raise ApiError(400, "Give either \"imageRef\" (g2d-* plans) or a boot volume in "
-                            "\"block_device_mapping_v2\".")
-    image = glance.find_image(sim, image_ref)
-    if image is None:
-        raise ApiError(400, f"Can not find requested image {fields.clip(image_ref)}. "
-                            "Pick an id from GET /image-service/v2/images.")
-    return image["id"]
+                            '[{"uuid": "<volume id>"}]. An "imageRef" alone is not enough.')
+
+
+def _check_plan_usable(flavor: dict) -> None:
+    """Only hourly VPS plans can be used through the API (seed.creatable_through_api). ConoHa's
+    exact answer for the others is not published: this is Nova's answer for a flavor the project
+    may not use ("Invalid flavorRef provided.", nova/api/openstack/compute/servers.py), with a
+    hint after it."""
+    if seed.creatable_through_api(flavor["name"]):
+        return
+    if flavor["name"].startswith("g2d-"):
+        why = "is a DBaaS (database service) plan, not a VPS plan"
+    else:
+        why = ("is a long-term (-p-) plan, bought as a contract in the control panel; through "
+               "the API, use an hourly -t- plan")
+    raise ApiError(400, f"Invalid flavorRef provided. Plan {flavor['name']} {why}.")
 
 
 def _check_server_quota(sim: SimState, project_id: str) -> None:
@@ -194,18 +201,21 @@ def create_server(call: Call) -> Reply:
     _check_count(body)
     disk_config = _disk_config(body)
     mappings = _block_devices(body)
-    image_ref = fields.text(body, "imageRef")  # the CLI sends "" when booting from a volume
+    _check_plan_usable(flavor)
+    _require_boot_volume(flavor, mappings)
+    fields.text(body, "imageRef")  # checked, then ignored; the CLI sends "" with a boot volume
     group_refs = fields.object_list(body, "security_groups") or [{"name": "default"}]
 
     with sim.store.transaction():  # server, volumes and port: all created, or none
-        if key_name is not None and find_keypair(sim, project, key_name) is None:
-            raise ApiError(400, f"Invalid key_name provided: there is no key pair named "
-                                f"{fields.clip(key_name)} in this project (GET /os-keypairs).")
+        if key_name is not None and find_keypair(sim, call.token["user_id"], key_name) is None:
+            raise ApiError(400, f"Invalid key_name provided: you have no key pair named "
+                                f"{fields.clip(key_name)} (GET /os-keypairs; key pairs belong "
+                                "to the API user who made them).")
         resolved = network.resolve_security_groups(sim, project, group_refs)
         groups = list({g["id"]: g for g in resolved}.values())  # a group named twice counts once
         _check_server_quota(sim, project)
-        # With a boot volume, any imageRef is ignored: the image is already on the volume.
-        image_id = None if mappings else _boot_image(sim, flavor, image_ref)
+        # Any imageRef is ignored: the image is already on the boot volume.
+        image_id = None
         server_id = sim.ids.uuid()
         for i, mapping in enumerate(mappings):
             block_storage.attach(sim, project, mapping["id"], server_id,

@@ -7,6 +7,7 @@ from ..call import Call
 from ..clock import isoformat
 from ..errors import ApiError
 from .paths import bookmark_links, resource_links
+from .versions import at_least
 
 # Server states, as Nova reports them (status + OS-EXT-STS:*). Power state 0 = no state yet,
 # 1 = running, 4 = shut off.
@@ -24,6 +25,14 @@ def load_server(call: Call) -> dict:
     if server is None:
         raise ApiError(404, f"Instance {fields.clip(server_id)} could not be found.")
     return server
+
+
+def _volumes_attached(call: Call, server: dict) -> list[dict]:
+    """``[{"id": ...}]``; from microversion 2.3 each also says ``delete_on_termination``
+    (nova doc/api_samples/servers/server-get-resp.json, and v2.3/server-get-resp.json)."""
+    if at_least(call, 3):
+        return [dict(v) for v in server["volumes"]]
+    return [{"id": v["id"]} for v in server["volumes"]]
 
 
 def server_summary(call: Call, server: dict) -> dict:
@@ -55,7 +64,6 @@ def server_detail(call: Call, server: dict) -> dict:
         "OS-EXT-STS:power_state": server["power_state"],
         "OS-SRV-USG:launched_at": isoformat(launched, micro=True, z=False) if launched else None,
         "OS-SRV-USG:terminated_at": None,
-        # delete_on_termination is a 2.3 addition upstream; shown here because the course uses it.
-        "os-extended-volumes:volumes_attached": [dict(v) for v in server["volumes"]],
+        "os-extended-volumes:volumes_attached": _volumes_attached(call, server),
         "progress": 0 if server["status"] == "BUILD" else 100,
     }
