@@ -88,7 +88,7 @@ class World:
                 "network": "ext-198-18-0-0-15", "flavor_id": flavors()[0]["id"],
                 "type_id": VOLUME_TYPES[0][1], "image_id": images()[0]["id"],
                 "tenant_id": mine["project_id"], "project_id": mine["project_id"],
-                "rest": "v1/anything"}[name]
+                "tag": "course", "rest": "v1/anything"}[name]
 
     def foreign_values(self, whose: str = "own") -> list[str]:
         """The *other* project's ids and names: to ``whose`` project, they must not exist."""
