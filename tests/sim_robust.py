@@ -138,8 +138,8 @@ def check_envelope(r: requests.Response) -> None:
         inner = body["NeutronError"]
         assert isinstance(inner["type"], str) and isinstance(inner["message"], str) and inner["message"], body
         assert inner["detail"] == "", body
-    else:  # glance: flat
-        assert body["code"] == status and isinstance(body["title"], str), body
+    else:  # glance: flat, WebOb's shape ("code" is the status line, "404 Not Found")
+        assert body["code"] == f"{status} {body['title']}" and isinstance(body["title"], str), body
         assert isinstance(body["message"], str) and body["message"], body
 
 

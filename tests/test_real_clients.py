@@ -188,3 +188,61 @@ def test_openstackclient_container_and_object_commands(sim, tmp_path):
     assert osc(sim, "object", "delete", "osc-box", "notes.txt").returncode == 0
     assert osc(sim, "container", "delete", "osc-box").returncode == 0
     assert osc_json(sim, "container", "list") == []
+
+
+# --- issue 13's wire formats, as real clients read them ------------------------------------------
+
+def _boot_server(sdk, delete_on_termination: bool):
+    image = next(sdk.image.images(name="vmi-ubuntu-24.04-amd64"))
+    volume = sdk.block_storage.create_volume(size=100, image_id=image.id, volume_type="c3j1-ds02-boot")
+    sdk.block_storage.wait_for_status(volume, "available", interval=0.05, wait=10)
+    flavor = sdk.compute.find_flavor("g2l-t-c2m1")
+    return sdk.compute.create_server(name="mv", flavor_id=flavor.id, block_device_mapping=[
+        {"uuid": volume.id, "source_type": "volume", "destination_type": "volume", "boot_index": 0,
+         "delete_on_termination": delete_on_termination}])
+
+
+def test_openstacksdk_keypair_fields_image_403_and_auth_reads(sdk, sim):
+    from openstack import exceptions
+    sdk.compute.create_keypair(name="sdk-key")
+    key = sdk.compute.get_keypair("sdk-key")  # Nova's show: id, user_id, created_at, deleted...
+    assert key.user_id == sim.credentials()["OS_USERNAME"] or key.user_id == sdk.current_user_id
+    assert key.created_at and key.is_deleted is False and key.id == "sdk-key"  # sdk keys by name
+    image = next(sdk.image.images(name="vmi-ubuntu-24.04-amd64"))
+    with pytest.raises(exceptions.ForbiddenException) as info:
+        sdk.image.delete_image(image)
+    assert "not authorized to complete delete_image" in str(info.value)
+    catalog = sdk.identity.get("/auth/catalog").json()["catalog"]
+    assert {entry["type"] for entry in catalog} >= {"compute", "volumev3", "image", "network"}
+    projects = sdk.identity.get("/auth/projects").json()["projects"]
+    assert [p["id"] for p in projects] == [sdk.current_project_id]
+
+
+def test_openstacksdk_stays_at_the_advertised_2_1(sim):
+    """The compute root advertises 2.1 (compute/versions.py explains why): openstacksdk
+    negotiates 2.1 (no delete_on_termination), and refuses a configured 2.3 before sending it."""
+    from openstack import exceptions
+    creds = sim.credentials()
+    options = dict(auth_url=creds["OS_AUTH_URL"], username=creds["OS_USERNAME"],
+                   password=creds["OS_PASSWORD"], project_id=creds["OS_PROJECT_ID"],
+                   user_domain_name="gnc", region_name="c3j1", interface="public",
+                   identity_api_version="3", load_yaml_config=False, load_envvars=False)
+    with openstack.connect(**options) as negotiating:
+        server = _boot_server(negotiating, delete_on_termination=True)
+        negotiating.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
+        # openstacksdk fills the fields a response lacks with None
+        assert negotiating.compute.get_server(server.id).attached_volumes[0]["delete_on_termination"] is None
+    with openstack.connect(compute_api_version="2.3", **options) as explicit:
+        with pytest.raises(exceptions.ConfigException, match="maximum of 2.1"):
+            explicit.compute.get_server(server.id)
+
+
+def test_openstackclient_keypair_show_and_image_delete(sim):
+    assert osc(sim, "keypair", "create", "--public-key", os.devnull, "x").returncode != 0  # empty key
+    made = osc(sim, "keypair", "create", "osc-key")
+    assert made.returncode == 0 and "PRIVATE KEY" in made.stdout, made.stderr
+    shown = osc_json(sim, "keypair", "show", "osc-key")
+    assert shown["name"] == "osc-key" and shown["user_id"] and shown["fingerprint"]
+    image_id = next(i["ID"] for i in osc_json(sim, "image", "list") if i["Name"] == "vmi-debian-12.5-amd64")
+    refused = osc(sim, "image", "delete", image_id)
+    assert refused.returncode != 0 and "403" in refused.stderr + refused.stdout

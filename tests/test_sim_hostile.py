@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from conoha_learn.sim import Simulator
-from conoha_learn.sim.compute import NOT_SIMULATED_ACTIONS
+from conoha_learn.sim.compute.server_actions import NOT_SIMULATED_ACTIONS
 from conoha_learn.sim.routes import all_routes
 from conoha_learn.sim.seed import ACCOUNTS, PUBLIC_NETWORK, VOLUME_TYPES, flavors, images, stable_id
 
@@ -45,8 +45,9 @@ BY_DESIGN = {("POST", "/_sim/reset"), ("POST", "/_sim/clock"), ("POST", "/_sim/f
 ROUTES = [r for r in all_routes()
           if (r.method, r.path) not in BY_DESIGN and not r.path.startswith("/object-storage")]
 # 501 is the honest answer for what is deliberately not simulated: whole services
-# (identity.not_simulated), some server actions, and volumes made from snapshots or backups.
-MAY_501 = {"not_simulated", "server_action", "create_volume"}
+# (identity.not_simulated), some server actions, volumes made from snapshots or backups,
+# creating images, and x509 key pairs.
+MAY_501 = {"not_simulated", "server_action", "create_volume", "create_image", "create_keypair"}
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"]
 # Every key a handler looks for at the top of a body. A body whose keys are none of these can
@@ -90,7 +91,7 @@ class World:
                 "network": "ext-198-18-0-0-15", "flavor_id": flavors()[0]["id"],
                 "type_id": VOLUME_TYPES[0][1], "image_id": images()[0]["id"],
                 "tenant_id": mine["project_id"], "project_id": mine["project_id"],
-                "rest": "v1/anything"}[name]
+                "tag": "course", "rest": "v1/anything"}[name]
 
     def foreign_values(self, whose: str = "own") -> list[str]:
         """The *other* project's ids and names: to ``whose`` project, they must not exist."""

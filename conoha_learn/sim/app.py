@@ -1,7 +1,7 @@
 """The simulator's web application: one WSGI app, one port, one path prefix per service.
 
     /identity        Keystone v3 and v2.0        identity.py
-    /compute         Nova v2.1 (and the v2 legacy path)  compute.py
+    /compute         Nova v2.1 (and the v2 legacy path)  compute/
     /block-storage   Cinder v3                   block_storage.py
     /image-service   Glance v2                   image.py
     /networking      Neutron v2.0                network.py
@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import AUTH_REQUIRED, MALFORMED_BODY, ApiError, envelope, title
+from .call import Call, Reply, Route
+from .errors import AUTH_REQUIRED, ApiError, envelope, title
+from .identity import lookup_token
 
 if TYPE_CHECKING:
     from .state import SimState
@@ -50,80 +49,6 @@ SERVICE_STYLES = {
     "object-storage": "swift",
     "_sim": "keystone",
 }
-
-
-@dataclass
-class Reply:
-    """What a handler returns: a status, a JSON-able body (or None, or bytes sent as they are)
-    and extra headers."""
-
-    body: Any = None
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Route:
-    method: str
-    path: str  # Werkzeug rule, e.g. "/compute/v2.1/servers/<server_id>"
-    handler: Callable[[Call], Reply]
-    auth: bool = True  # version documents and token requests need no token
-    stream: bool = False  # the handler reads the body itself, with its own cap (object uploads)
-
-
-@dataclass
-class Call:
-    """One request, as a handler sees it."""
-
-    request: Request
-    sim: SimState
-    service: str
-    args: dict[str, str]
-    token: dict | None = None
-
-    @property
-    def project_id(self) -> str:
-        assert self.token is not None
-        return self.token["project_id"]
-
-    @property
-    def base_url(self) -> str:
-        return self.sim.base_url
-
-    def body(self, root: str | None = None) -> dict:
-        """The JSON body; with ``root``, the object under that key (``{"server": {...}}``)."""
-        raw = self.request.get_data(cache=True)
-        data = parse_json(raw) if raw else None
-        if not isinstance(data, dict):
-            raise ApiError(400, f"{MALFORMED_BODY}: expected a JSON object")
-        if root is None:
-            return data
-        inner = data.get(root)
-        if not isinstance(inner, dict):
-            raise ApiError(400, f"Invalid input: the body must be an object with a '{root}' object "
-                                f"inside, like {{\"{root}\": {{...}}}}")
-        return inner
-
-    def query_int(self, name: str, *, minimum: int = 0) -> int | None:
-        value = self.request.args.get(name)
-        if value is None:
-            return None
-        if not re.fullmatch(r"\d{1,9}", value) or int(value) < minimum:
-            raise ApiError(400, f"Invalid value '{value}' for '{name}': "
-                                f"it must be a whole number of at least {minimum}")
-        return int(value)
-
-
-def parse_json(raw: bytes) -> Any:
-    """A request body as JSON, or a 400 for anything that cannot be stored and sent back."""
-    try:
-        data = json.loads(raw)
-        # "\ud800" is valid JSON but decodes to half a character, which UTF-8 cannot encode:
-        # stored, it would break every later answer that shows it. Refuse it here, once.
-        json.dumps(data, ensure_ascii=False).encode()
-    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested thousands deep
-        raise ApiError(400, MALFORMED_BODY) from None
-    return data
 
 
 class SimApp:
@@ -192,13 +117,12 @@ class SimApp:
         elif request.content_length and request.content_length > MAX_BODY_BYTES:
             raise ApiError(413, f"Request is too large: at most {MAX_BODY_BYTES} bytes.")
         call = Call(request, self.sim, service, args)
-        hook = self.sim.before_request
-        if hook is not None:  # fault injection (faults.py): before auth, as a failing proxy would
-            early = hook(call)
-            if early is not None:
-                return early
+        if self.sim.before_request is not None:  # e.g. private mode's check of /_sim (private.py)
+            self.sim.before_request(call)
+        if service != "_sim":  # fault injection (faults.py): before auth, as a failing proxy would
+            self.sim.faults.check(service, request.method, request.path)
         if route.auth:
-            call.token = self.sim.authenticate(request.headers.get("X-Auth-Token"))
+            call.token = lookup_token(self.sim, request.headers.get("X-Auth-Token"))
             if call.token is None:
                 raise ApiError(401, AUTH_REQUIRED)
         return route.handler(call)
@@ -206,7 +130,8 @@ class SimApp:
     def render(self, request: Request, reply: Reply, service: str, request_id: str) -> Response:
         headers = {"x-openstack-request-id": request_id}
         if service == "compute":
-            # Nova echoes the microversion it used; we speak 2.1 only (see compute.py).
+            # Nova echoes the microversion it used: 2.1 unless a handler says otherwise
+            # (compute/versions.py), e.g. for a request refused before it reached one.
             headers.update({"x-compute-request-id": request_id,
                             "OpenStack-API-Version": "compute 2.1",
                             "X-OpenStack-Nova-API-Version": "2.1",
@@ -229,25 +154,3 @@ class SimApp:
             response = Response(data, status=status, headers=headers,
                                 content_type="application/json")
         return response
-
-
-def paginate(call: Call, items: list[dict], collection: str, link_path: str) -> tuple[list[dict], list]:
-    """Nova/Cinder-style ``limit``/``marker`` paging.
-
-    Returns the page and its ``<collection>_links`` list (a ``next`` link when more remain).
-    An unknown marker is a 400, as in Nova.
-    """
-    limit = call.query_int("limit", minimum=0)
-    marker = call.request.args.get("marker")
-    start = 0
-    if marker is not None:
-        ids = [item["id"] for item in items]
-        if marker not in ids:
-            raise ApiError(400, f"marker [{marker}] not found")
-        start = ids.index(marker) + 1
-    page = items[start:] if limit is None else items[start:start + limit]
-    links = []
-    if limit is not None and start + limit < len(items) and page:
-        query = f"limit={limit}&marker={page[-1]['id']}"
-        links.append({"rel": "next", "href": f"{call.base_url}{link_path}?{query}"})
-    return page, links

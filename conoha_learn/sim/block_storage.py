@@ -2,7 +2,7 @@
 
 On ConoHa VPS 3.0 a (non-dedicated) server has no disk of its own: you first create a *boot
 volume* from an OS image here, wait until it is ``available``, then give its id to Nova when you
-create the server (compute.py). Sizes are fixed by ConoHa (shared/reference §1.4): boot volumes
+create the server (compute/server_create.py). Sizes are fixed by ConoHa (shared/reference §1.4): boot volumes
 are 30 GB (512 MB plan) or 100 GB, additional volumes 200 GB to 10 TB.
 
 The catalog URL carries the project id (``<base>/block-storage/v3/<project_id>``), as upstream
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import fields, lifecycle, seed
 from . import image as glance
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .clock import isoformat
 from .errors import ApiError
 
@@ -34,8 +34,8 @@ DELETABLE = {"available", "error"}
 
 # --- version discovery ------------------------------------------------------------------------
 
-def versions(call: Call) -> Reply:
-    """GET /block-storage and /block-storage/v3: upstream Cinder answers both with the list.
+def _versions_body(call: Call) -> dict:
+    """Cinder's versions list (api-ref/source/v3/samples/versions/versions-response.json).
 
     ``version`` 3.0 (the highest microversion) keeps openstacksdk and the CLI on plain v3
     shapes; keystoneauth fetches ``<base>/block-storage/v3/`` for a catalog URL ending in the
@@ -47,7 +47,18 @@ def versions(call: Call) -> Reply:
                     {"rel": "self", "href": f"{call.base_url}/block-storage/v3/"}],
           "media-types": [{"base": "application/json",
                            "type": "application/vnd.openstack.volume+json;version=3"}]}
-    return Reply({"versions": [v3]})
+    return {"versions": [v3]}
+
+
+def versions(call: Call) -> Reply:
+    """GET /block-storage: upstream Cinder answers its root 300 Multiple Choices
+    (api-ref/source/v3/api-versions.inc, "List All Api Versions")."""
+    return Reply(_versions_body(call), 300)
+
+
+def version_v3(call: Call) -> Reply:
+    """GET /block-storage/v3: the same list, 200 (version-show-response.json)."""
+    return Reply(_versions_body(call))
 
 
 def _in_token_project(handler: Callable[[Call], Reply]) -> Callable[[Call], Reply]:
@@ -104,7 +115,7 @@ def find_volume(sim: SimState, project_id: str, volume_id: str) -> dict | None:
 
 def attach(sim: SimState, project_id: str, volume_id: str, server_id: str, *,
            device: str, boot: bool) -> dict:
-    """Mark a volume ``in-use`` by a server that is being created (called by compute.py).
+    """Mark a volume ``in-use`` by a server that is being created (called by compute/server_create.py).
 
     Raises a 400 (Nova's "Block Device Mapping is Invalid") when the volume is missing, busy, or
     not bootable but meant to boot the server.
@@ -317,7 +328,7 @@ def delete_volume(call: Call) -> Reply:
 
 ROUTES = [
     Route("GET", "/block-storage", versions, auth=False),
-    Route("GET", "/block-storage/v3", versions, auth=False),
+    Route("GET", "/block-storage/v3", version_v3, auth=False),
 ] + [Route(method, API + path, _in_token_project(handler)) for method, path, handler in [
     ("GET", "/types", list_types),
     ("GET", "/types/<type_id>", show_type),

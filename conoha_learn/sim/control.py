@@ -4,7 +4,9 @@
     POST /_sim/reset         back to a fresh simulator (same seed: the same ids again);
                              {"seed": N} changes the seed
     GET  /_sim/accounts      the API users and their tenants (never passwords)
-    POST /_sim/accounts      {"user_name", "password", "project_name"} -> a new account
+    POST /_sim/accounts      {"user_name", "password", "project_name"} -> a new account; naming
+                             an existing tenant ("project_name" or "project_id") adds one more
+                             API user to it, as ConoHa allows several per tenant
     POST /_sim/clock         {"advance": seconds} moves time forward (to expire a token)
     GET  /_sim/resources     how many of each resource every project has
     GET  /_sim/faults        the active fault rules (faults.py)
@@ -20,8 +22,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from . import faults, identity, lifecycle, object_storage
-from .app import Call, Reply, Route
+from .._version import __version__
+from . import accounts, faults, lifecycle, object_storage
+from .call import Call, Reply, Route
 from .errors import ApiError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -33,15 +36,14 @@ CLOCK_LIMIT = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
 
 
 def info(call: Call) -> Reply:
-    from .. import __version__
     cfg = call.sim.config
     return Reply({"simulator": {
         "name": "conoha-learn simulator", "version": __version__, "url": call.base_url,
         "seed": cfg.seed, "delay": cfg.delay, "token_lifetime": cfg.token_lifetime,
         "persistent": cfg.state_file is not None,
         "services": {"identity": "/identity", "compute": "/compute", "block-storage": "/block-storage",
-                     "image": "/image-service", "network": "/networking", "object-storage": "/object-storage",
-                     "control": "/_sim"},
+                     "image": "/image-service", "network": "/networking",
+                     "object-storage": "/object-storage", "control": "/_sim"},
         "object_storage": object_storage.limits(call.sim)}})
 
 
@@ -58,19 +60,24 @@ def reset(call: Call) -> Reply:
 
 
 def list_accounts(call: Call) -> Reply:
-    return Reply({"accounts": identity.accounts(call.sim)})
+    return Reply({"accounts": accounts.accounts(call.sim)})
 
 
 def create_account(call: Call) -> Reply:
     body = call.body()
     fields = {}
-    for key in ("user_name", "password", "project_name"):
+    for key in ("user_name", "password", "project_name", "project_id"):
         value = body.get(key)
+        if value is None and key in ("project_name", "project_id"):
+            continue  # one of the two is enough (checked below)
         if not isinstance(value, str) or not ACCOUNT_NAME.fullmatch(value):
             raise ApiError(400, f"'{key}' is required: 1 to 64 letters, digits, '_', '.' or '-'.")
         fields[key] = value
+    if "project_name" not in fields and "project_id" not in fields:
+        raise ApiError(400, "'project_name' is required: a new tenant's name, or an existing "
+                            "tenant's name (or 'project_id') to add this user to it.")
     with call.sim.store.transaction():
-        account = call.sim.add_account(**fields)
+        account = call.sim.add_account(**fields, join=True)
     return Reply({"account": account}, 201)
 
 
@@ -86,7 +93,7 @@ def move_clock(call: Call) -> Reply:
 
 
 def resources(call: Call) -> Reply:
-    projects = {a["project_id"]: a["project_name"] for a in identity.accounts(call.sim)}
+    projects = {a["project_id"]: a["project_name"] for a in accounts.accounts(call.sim)}
     # Settle first (lifecycle.py): a volume whose deletion is due must not be counted as there.
     counts = {name: {kind: len(lifecycle.load_all(call.sim, kind, pid)) for kind in COUNTED}
               for pid, name in projects.items()}

@@ -81,8 +81,13 @@ def envelope(style: str, error: ApiError) -> dict | bytes:
     if style == "neutron":
         kind = error.error_type or NEUTRON_ERROR_TYPES.get(status, "NeutronError")
         return {"NeutronError": {"type": kind, "message": message, "detail": ""}}
-    # glance and anything unknown
-    return {"code": status, "title": title(status), "message": message}
+    # Glance (and anything unknown): Glance raises WebOb's HTTP exceptions, whose JSON form is
+    # {"message", "code", "title"}, the message being WebOb's HTML-ish template around the
+    # explanation and "code" the status line (webob/exc.py, WSGIHTTPException.json_formatter).
+    # Glance sends that JSON to clients that accept it (openstacksdk, the CLI); to others
+    # (curl) it sends the same words as an HTML page: here it is always the JSON.
+    return {"message": f"{message}<br /><br />\n\n\n", "code": f"{status} {title(status)}",
+            "title": title(status)}
 
 
 # Messages reused by several services, worded as upstream words them.

@@ -25,7 +25,6 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 
-from .app import Call, Reply
 from .errors import ApiError
 
 SERVICES = {"*", "identity", "compute", "block-storage", "image-service", "networking",
@@ -48,10 +47,9 @@ class Rule:
     count: int | None = None  # remaining hits; None = until cleared
     hits: int = 0
 
-    def matches(self, call: Call) -> bool:
-        return (self.service in ("*", call.service)
-                and self.method in ("*", call.request.method)
-                and re.search(self.path, call.request.path) is not None)
+    def matches(self, service: str, method: str, path: str) -> bool:
+        return (self.service in ("*", service) and self.method in ("*", method)
+                and re.search(self.path, path) is not None)
 
 
 def _number(body: dict, key: str, kind: type, low: float, high: float, default=None):
@@ -119,10 +117,10 @@ class Faults:
         with self._lock:
             return [asdict(r) for r in self.rules]
 
-    def _pick(self, call: Call) -> Rule | None:
+    def _pick(self, service: str, method: str, path: str) -> Rule | None:
         with self._lock:
             for rule in self.rules:
-                if rule.matches(call) and self._random.random() < rule.probability:
+                if rule.matches(service, method, path) and self._random.random() < rule.probability:
                     rule.hits += 1
                     if rule.count is not None:
                         rule.count -= 1
@@ -131,16 +129,18 @@ class Faults:
                     return rule
         return None
 
-    def __call__(self, call: Call) -> Reply | None:
-        if call.service == "_sim" or not self.rules:
-            return None
-        rule = self._pick(call)
+    def check(self, service: str, method: str, path: str) -> None:
+        """Called by the app before every OpenStack request (never /_sim): waits the rule's
+        latency, then raises the rule's error, if a rule hits this request."""
+        if not self.rules:
+            return
+        rule = self._pick(service, method, path)
         if rule is None:
-            return None
+            return
         if rule.latency:
             time.sleep(rule.latency)
         if rule.status is None:
-            return None
+            return
         headers = {FAULT_HEADER: rule.id}
         if rule.retry_after is not None:
             headers["Retry-After"] = str(rule.retry_after)

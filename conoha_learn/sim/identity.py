@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from . import seed
-from .app import Call, Reply, Route
+from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import AUTH_REQUIRED, ApiError
 
@@ -43,35 +43,9 @@ CATALOG_V2 = [
 ]
 
 
-def _digest(token: str) -> str:
-    # Tokens are stored by digest, so a state file holds no usable token.
+def digest(token: str) -> str:
+    # Tokens (and passwords, accounts.py) are stored by digest: a state file holds neither.
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-# --- accounts ---------------------------------------------------------------------------------
-
-def create_account(sim: SimState, user_name: str, password: str, project_name: str, *,
-                   user_id: str | None = None, project_id: str | None = None) -> dict:
-    """A ConoHa API user and its tenant (project). Returns the ids (never the password)."""
-    for user in sim.store.list("user"):
-        if user["name"] == user_name:
-            raise ApiError(409, f"Conflict: a user named {user_name} already exists.")
-    for project in sim.store.list("project"):
-        if project["name"] == project_name:
-            raise ApiError(409, f"Conflict: a project named {project_name} already exists.")
-    project_id = project_id or sim.ids.hex()
-    user_id = user_id or sim.ids.hex()
-    sim.store.put("project", {"id": project_id, "name": project_name, "domain_id": "gnc"})
-    sim.store.put("user", {"id": user_id, "name": user_name, "project_id": project_id,
-                           "password_sha256": _digest(password), "domain_id": "gnc"})
-    return {"user_id": user_id, "user_name": user_name,
-            "project_id": project_id, "project_name": project_name}
-
-
-def accounts(sim: SimState) -> list[dict]:
-    projects = {p["id"]: p for p in sim.store.list("project")}
-    return [{"user_id": u["id"], "user_name": u["name"], "project_id": u["project_id"],
-             "project_name": projects[u["project_id"]]["name"]} for u in sim.store.list("user")]
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -80,7 +54,7 @@ def lookup_token(sim: SimState, token: str | None) -> dict | None:
     """The stored token record, or None when unknown, revoked or expired."""
     if not token or len(token) > 1024:
         return None
-    doc = sim.store.get("token", _digest(token))
+    doc = sim.store.get("token", digest(token))
     if doc is None or doc["expires_at"] <= sim.now():
         return None
     return doc
@@ -89,7 +63,7 @@ def lookup_token(sim: SimState, token: str | None) -> dict | None:
 def issue_token(sim: SimState, user: dict, project: dict | None, methods: list[str]) -> tuple[str, dict]:
     token = sim.ids.token()
     now = sim.now()
-    doc = {"id": _digest(token), "user_id": user["id"], "user_name": user["name"],
+    doc = {"id": digest(token), "user_id": user["id"], "user_name": user["name"],
            "project_id": project["id"] if project else None,
            "project_name": project["name"] if project else None,
            "methods": methods, "audit_id": sim.ids.audit_id(),
@@ -178,7 +152,7 @@ def _password_user(sim: SimState, password_method: dict) -> dict:
     _check_domain(user_ref, "identity/password/user")
     user = _find(sim, "user", user_ref, "identity/password/user")
     # Keystone never says which part was wrong (unknown user or bad password): both are 401.
-    if user is None or user["password_sha256"] != _digest(secret):
+    if user is None or user["password_sha256"] != digest(secret):
         raise ApiError(401, AUTH_REQUIRED)
     return user
 
@@ -278,7 +252,7 @@ def validate_token(call: Call) -> Reply:
 
 def revoke_token(call: Call) -> Reply:
     subject, _ = _subject(call, "identity:revoke_token")
-    call.sim.store.delete("token", _digest(subject))
+    call.sim.store.delete("token", digest(subject))
     return Reply(None, 204)
 
 
@@ -289,7 +263,7 @@ def create_token_v2(call: Call) -> Reply:
     username = _expect(creds, "username", "auth/passwordCredentials", str)
     secret = _expect(creds, "password", "auth/passwordCredentials", str)
     user = next((u for u in call.sim.store.list("user") if u["name"] == username), None)
-    if user is None or user["password_sha256"] != _digest(secret):
+    if user is None or user["password_sha256"] != digest(secret):
         raise ApiError(401, AUTH_REQUIRED)
     project = None
     if "tenantId" in auth or "tenantName" in auth:
@@ -318,6 +292,45 @@ def create_token_v2(call: Call) -> Reply:
     return Reply({"access": access}, 200)
 
 
+# --- what a token may read about itself (GET /v3/auth/*) --------------------------------------
+# Keystone answers these for any valid token (keystone/api/auth.py); the shapes follow the
+# api-ref samples get-service-catalog-response.json, get-available-project-scopes-response.json,
+# get-available-domain-scopes-response.json and get-available-system-scopes-response.json
+# (openstack/keystone api-ref/source/v3/samples/admin). ConoHa's reference documents none of
+# them: upstream behaviour (see notes/sim-fidelity.md).
+
+def _self_link(call: Call, path: str) -> dict:
+    return {"self": f"{call.base_url}/identity/v3/{path}", "previous": None, "next": None}
+
+
+def auth_catalog(call: Call) -> Reply:
+    """GET /v3/auth/catalog: the catalog of the token's project (the same one the token holds)."""
+    if not call.token["project_id"]:
+        raise ApiError(403, "A project-scoped token is required to produce a service catalog.")
+    return Reply({"catalog": catalog_v3(call.sim, call.token["project_id"]),
+                  "links": _self_link(call, "auth/catalog")})
+
+
+def auth_projects(call: Call) -> Reply:
+    """GET /v3/auth/projects: the projects this user may scope a token to (on ConoHa, its tenant)."""
+    user = call.sim.store.get("user", call.token["user_id"])
+    project = call.sim.store.get("project", user["project_id"])
+    entry = {"domain_id": project["domain_id"], "enabled": True, "id": project["id"],
+             "links": {"self": f"{call.base_url}/identity/v3/projects/{project['id']}"},
+             "name": project["name"]}
+    return Reply({"projects": [entry], "links": _self_link(call, "auth/projects")})
+
+
+def auth_domains(call: Call) -> Reply:
+    """GET /v3/auth/domains: none. A ConoHa API user has a role on its tenant, not on a domain."""
+    return Reply({"domains": [], "links": _self_link(call, "auth/domains")})
+
+
+def auth_system(call: Call) -> Reply:
+    """GET /v3/auth/system: empty, as Keystone answers a user with no system role assignment."""
+    return Reply({"system": [], "links": {"self": f"{call.base_url}/identity/v3/auth/system"}})
+
+
 def not_simulated(call: Call) -> Reply:
     """Services that real ConoHa lists in its catalog but this simulator does not model."""
     raise ApiError(501, f"The {call.service} service is in the catalog, as on real ConoHa, but this "
@@ -331,6 +344,10 @@ ROUTES = [
     Route("POST", "/identity/v3/auth/tokens", create_token, auth=False),
     Route("GET", "/identity/v3/auth/tokens", validate_token),
     Route("DELETE", "/identity/v3/auth/tokens", revoke_token),
+    Route("GET", "/identity/v3/auth/catalog", auth_catalog),
+    Route("GET", "/identity/v3/auth/projects", auth_projects),
+    Route("GET", "/identity/v3/auth/domains", auth_domains),
+    Route("GET", "/identity/v3/auth/system", auth_system),
     Route("GET", "/identity/v2.0", version_v2, auth=False),
     Route("POST", "/identity/v2.0/tokens", create_token_v2, auth=False),
 ] + [Route(method, f"/{prefix}/<path:rest>", not_simulated, auth=False)

@@ -1,4 +1,4 @@
-"""Glance v2: ConoHa's public OS images (``vmi-*``), read-only.
+"""Glance v2: ConoHa's public OS images (``vmi-*``); writes are refused as Glance refuses them.
 
 The catalog URL is unversioned (``<base>/image-service``), as on ConoHa; clients add ``/v2``.
 Unlike Nova, Glance returns a single image without a wrapper object, and pages with a relative
@@ -8,10 +8,11 @@ Unlike Nova, Glance returns a single image without a wrapper object, and pages w
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import seed
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -81,9 +82,40 @@ def show_image(call: Call) -> Reply:
     return Reply(image)
 
 
+# --- writes --------------------------------------------------------------------------------------
+# Every image here is one of ConoHa's public images, owned by ConoHa's admin project. Glance
+# checks its policy first (glance/api/v2/images.py, ImageAPIPolicy): delete_image, modify_image
+# and upload_image default to "admin or the image's owner", so for a public image a member of
+# another project gets 403 "You are not authorized to complete <action> action." (Forbidden's
+# message, glance/common/exception.py); an unknown id is 404.
+
+def _refuse(action: str) -> Callable[[Call], Reply]:
+    def refuse(call: Call) -> Reply:
+        image_id = call.args["image_id"]
+        if find_image(call.sim, image_id) is None:
+            raise ApiError(404, f"No image found with ID {image_id}")
+        raise ApiError(403, f"You are not authorized to complete {action} action.")
+    refuse.__name__ = f"refuse_{action}"
+    return refuse
+
+
+def create_image(call: Call) -> Reply:
+    """POST /v2/images: Glance lets a member create a private image; this simulator holds only
+    ConoHa's public images, so it says so (in Glance's error shape) rather than pretend."""
+    raise ApiError(501, "Creating images is not simulated: this simulator serves ConoHa's "
+                        "public images only. On real ConoHa, POST /v2/images creates a private "
+                        "image of your tenant.")
+
+
 ROUTES = [
     Route("GET", "/image-service", versions, auth=False),
     Route("GET", "/image-service/versions", versions, auth=False),
     Route("GET", "/image-service/v2/images", list_images),
     Route("GET", "/image-service/v2/images/<image_id>", show_image),
+    Route("POST", "/image-service/v2/images", create_image),
+    Route("DELETE", "/image-service/v2/images/<image_id>", _refuse("delete_image")),
+    Route("PATCH", "/image-service/v2/images/<image_id>", _refuse("modify_image")),
+    Route("PUT", "/image-service/v2/images/<image_id>/file", _refuse("upload_image")),
+    Route("PUT", "/image-service/v2/images/<image_id>/tags/<tag>", _refuse("modify_image")),
+    Route("DELETE", "/image-service/v2/images/<image_id>/tags/<tag>", _refuse("modify_image")),
 ]

@@ -10,7 +10,7 @@ and every read first applies the stages that are due (``load``), then saves the 
 sees the same sequence of states a real cloud shows, and a test can skip the wait by moving the
 clock (``sim.clock.advance``). With ``delay=0`` the final state shows on the very next read.
 
-Both Nova (compute.py) and Cinder (block_storage.py) use this module; documents must carry their
+Both Nova (compute/) and Cinder (block_storage.py) use this module; documents must carry their
 owner in ``project_id``.
 """
 

@@ -10,7 +10,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from . import fields, seed
-from .app import Call, Reply, Route, paginate
+from .call import Call, Reply, Route, paginate
 from .clock import isoformat
 from .errors import ApiError
 
@@ -57,12 +57,13 @@ def seed_public_network(sim: SimState) -> None:
 
 def seed_project(sim: SimState, project_id: str) -> None:
     """The preset security groups every ConoHa tenant starts with."""
-    for name, rules in seed.SECURITY_GROUP_PRESETS.items():
-        group = _create_group(sim, project_id, name, f"ConoHa preset: {name}")
-        for direction, ethertype, protocol, low, high in rules:
+    for name, (description, rules) in seed.SECURITY_GROUP_PRESETS.items():
+        group = _create_group(sim, project_id, name, description)
+        for ethertype, protocol, low, high, remote in rules:
             _create_rule(sim, project_id, group["id"], {
-                "direction": direction, "ethertype": ethertype, "protocol": protocol,
-                "port_range_min": low, "port_range_max": high})
+                "direction": "ingress", "ethertype": ethertype, "protocol": protocol,
+                "port_range_min": low, "port_range_max": high,
+                "remote_group_id": group["id"] if remote == seed.SELF else None})
 
 
 def _create_group(sim: SimState, project_id: str, name: str, description: str) -> dict:
@@ -88,7 +89,7 @@ def _create_rule(sim: SimState, project_id: str, group_id: str, values: dict) ->
     return rule
 
 
-# --- used by compute.py -----------------------------------------------------------------------
+# --- used by compute/ -------------------------------------------------------------------------
 
 def resolve_security_groups(sim: SimState, project_id: str, refs: list) -> list[dict]:
     """Turn Nova's ``[{"name": ...}]`` (a name or an id) into this project's group documents."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import swift_containers as containers
 from . import swift_objects as objects
-from .app import Call, Reply, Route
+from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import ApiError
 from .swift_access import (GIB, LISTING_LIMIT, MAX_CONTAINER_NAME_LENGTH, MAX_META_COUNT,

@@ -26,7 +26,7 @@ from . import seed
 from .errors import ApiError
 
 if TYPE_CHECKING:
-    from .app import Call, Reply
+    from .call import Call, Reply
     from .state import SimState
 
 VARIABLE = "CONOHA_LEARN_PRIVATE_SIM"

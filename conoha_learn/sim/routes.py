@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import block_storage, compute, control, identity, image, network, object_storage
-from .app import Route
+from . import block_storage, control, identity, image, network, object_storage
+from .call import Route
+from .compute import routes as compute
 
 
 def all_routes() -> list[Route]:

@@ -14,7 +14,9 @@ from ..i18n import _
 from . import private as private_mode
 from .app import SimApp
 from .errors import ApiError, envelope, title
+from .populate import ConohaSeeding
 from .routes import all_routes
+from .seed import ACCOUNTS, DOMAIN, REGION
 from .state import SimConfig, SimState
 
 DEFAULT_PORT = 8765
@@ -65,7 +67,7 @@ class Simulator:
         self.secret: str | None = None
         if private_mode.enabled() if private is None else private:
             config, self.secret = private_mode.private_settings(config)
-        self.state = SimState(SimConfig(**config))
+        self.state = SimState(SimConfig(**config), ConohaSeeding())
         if self.secret is not None:
             private_mode.guard(self.state, self.secret)
         self.app = SimApp(self.state, all_routes())
@@ -122,7 +124,6 @@ class Simulator:
 
     def credentials(self, account: int = 0) -> dict[str, str]:
         """OS_* variables for one of the seeded accounts, as the openstack CLI reads them."""
-        from .seed import ACCOUNTS, DOMAIN, REGION
         a = ACCOUNTS[account]
         passwords = self.state.config.account_passwords
         return {"OS_AUTH_URL": self.auth_url, "OS_USERNAME": a["user_name"],
@@ -142,7 +143,6 @@ class Simulator:
         return f"<Simulator {where} {self._settings()}>"
 
     def __str__(self) -> str:
-        from .seed import ACCOUNTS, REGION
         if self._server is None:
             return _("ConoHa simulator, not started (sim.start(), or `with Simulator() as sim:`)\n"
                      "  settings  {settings}").format(settings=self._settings())

@@ -1,11 +1,17 @@
-"""Everything one simulator instance knows: its settings, clock, ids and stored resources."""
+"""Everything one simulator instance knows: its settings, clock, ids, fault rules and stored
+resources.
+
+What a fresh simulator *contains* is not decided here: a `Seeding` (populate.py) is handed in
+when the simulator is assembled (server.py), so this module depends on no service module and
+every service module may depend on it.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Protocol
 
-from . import identity, image, network, seed
 from .clock import Clock, Ids
 from .faults import Faults
 from .store import Store
@@ -22,22 +28,45 @@ class SimConfig:
     quota_keypairs: int = 100
     quota_security_groups: int = 10        # Neutron's defaults; the 4 presets count
     quota_security_group_rules: int = 100
-    account_passwords: tuple[str, ...] = ()  # instead of the documented ones (private.py)
     object_max_bytes: int = 5 << 20        # object storage: one object at most 5 MiB here,
     object_account_bytes: int = 50 << 20   # an account at most 50 MiB (blobs live in SQLite),
     object_quota_gb: int = 100             # and 100 GB bought (ConoHa: 0 until you buy some)
+    account_passwords: tuple[str, ...] = ()  # instead of the documented ones (private.py)
+
+
+class Seeding(Protocol):
+    """How an empty store is filled, and how an API user is added (populate.py implements it)."""
+
+    def populate(self, sim: SimState) -> None: ...
+
+    def add_account(self, sim: SimState, user_name: str, password: str, project_name: str | None,
+                    user_id: str | None = None, project_id: str | None = None,
+                    join: bool = False) -> dict: ...
+
+
+class _Empty:
+    """No seed data at all: a store with nothing in it (for code that needs a bare state)."""
+
+    def populate(self, sim: SimState) -> None:
+        pass
+
+    def add_account(self, sim: SimState, user_name: str, password: str, project_name: str | None,
+                    user_id: str | None = None, project_id: str | None = None,
+                    join: bool = False) -> dict:
+        raise NotImplementedError("this simulator state was built without a seeding step")
 
 
 class SimState:
-    def __init__(self, config: SimConfig | None = None):
+    def __init__(self, config: SimConfig | None = None, seeding: Seeding | None = None):
         self.config = config or SimConfig()
+        self.seeding = seeding or _Empty()
         self.store = Store(self.config.state_file or ":memory:")
         saved_clock = self.store.get_meta("clock")
         self.clock = self._clock(json.loads(saved_clock) if saved_clock else None)
         self.ids = Ids(self.config.seed, restart=self._count_restart())
         self.base_url = "http://127.0.0.1"  # replaced by the server once it has a port
-        self.faults = Faults(self.config.seed)
-        self.before_request = self.faults   # consulted before every request (faults.py)
+        self.faults = Faults(self.config.seed)  # consulted before every request (faults.py)
+        self.before_request = None  # a check every request passes first, e.g. private.py's
         if self.store.get_meta("seeded") is None:
             self.load_seed()
 
@@ -59,13 +88,9 @@ class SimState:
         return restarts
 
     def load_seed(self) -> None:
-        """Fill an empty store with the shared catalogue and the default accounts."""
+        """Fill an empty store with what the seeding step puts in a fresh simulator."""
         with self.store.transaction():
-            passwords = self.config.account_passwords or [a["password"] for a in seed.ACCOUNTS]
-            for account, password in zip(seed.ACCOUNTS, passwords):
-                self.add_account(**{**account, "password": password})
-            network.seed_public_network(self)
-            image.seed_images(self)
+            self.seeding.populate(self)
             self.store.set_meta("seeded", "1")
 
     def reset(self) -> None:
@@ -77,15 +102,12 @@ class SimState:
             self.faults.clear()
             self.load_seed()
 
-    def add_account(self, user_name: str, password: str, project_name: str,
-                    user_id: str | None = None, project_id: str | None = None) -> dict:
-        account = identity.create_account(self, user_name, password, project_name,
-                                          user_id=user_id, project_id=project_id)
-        network.seed_project(self, account["project_id"])
-        return account
-
-    def authenticate(self, token: str | None) -> dict | None:
-        return identity.lookup_token(self, token)
+    def add_account(self, user_name: str, password: str, project_name: str | None = None,
+                    user_id: str | None = None, project_id: str | None = None,
+                    join: bool = False) -> dict:
+        """A new API user: in a new tenant, or (``join``) in an existing one named by name or id."""
+        return self.seeding.add_account(self, user_name, password, project_name,
+                                        user_id=user_id, project_id=project_id, join=join)
 
     def now(self) -> float:
         return self.clock.now()

@@ -18,7 +18,7 @@ from werkzeug.http import http_date
 
 from typing import TYPE_CHECKING
 
-from .app import Call, Reply
+from .call import Call, Reply
 from .errors import AUTH_REQUIRED, ApiError
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .app import Call, Reply
+from .call import Call, Reply
 from .clock import isoformat
 from .errors import ApiError
 from .swift_access import (MAX_CONTAINER_NAME_LENGTH, TEXT_HTML, account_doc, account_project, apply_meta,

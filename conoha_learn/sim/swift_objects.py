@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 from werkzeug.http import parse_range_header
 
 from . import swift_containers as containers
-from .app import Call, Reply
+from .call import Call, Reply
 from .errors import ApiError
 from .swift_access import (GIB, MAX_OBJECT_NAME_LENGTH, TEXT_HTML, account_doc, account_project,
                            apply_meta, meta_changes, meta_headers, require_owner, time_headers)
