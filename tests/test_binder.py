@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ports import free_port, port_open
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
@@ -133,16 +134,6 @@ def test_readme_launches_the_first_notebook_in_jupyterlab():
 
 # --- the environment, built and launched (slow) ----------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def base_python() -> str:

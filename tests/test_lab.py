@@ -25,22 +25,13 @@ import pytest
 
 from conoha_learn import cli, lab
 from conoha_learn.sim.seed import ACCOUNTS
+from ports import free_port, port_open
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 180  # JupyterLab on a busy 2-core machine
 STOP_TIMEOUT = 60
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 # --- options (fast) -------------------------------------------------------------------------------

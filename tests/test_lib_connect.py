@@ -14,6 +14,7 @@ import conoha_learn as cl
 from conoha_learn import config, local_sim
 from conoha_learn.config import Credentials
 from conoha_learn.sim.seed import ACCOUNTS
+from ports import free_port
 
 DEFAULT = ACCOUNTS[0]
 OS_VARIABLES = [v for v in config.ENV_VARIABLES] + ["OS_CLOUD", "OS_CLIENT_CONFIG_FILE",
@@ -28,13 +29,6 @@ def clean_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- import cost ------------------------------------------------------------------------------

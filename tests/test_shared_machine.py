@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -27,17 +26,13 @@ from conoha_learn.magics import cloud_environment
 from conoha_learn.sim import Simulator
 from conoha_learn.sim.private import SECRET_HEADER
 from conoha_learn.sim.seed import ACCOUNTS
+from ports import free_port
 
 CONTROL = [("GET", "/_sim"), ("POST", "/_sim/reset"), ("GET", "/_sim/accounts"),
            ("POST", "/_sim/accounts"), ("POST", "/_sim/clock"), ("GET", "/_sim/resources"),
            ("GET", "/_sim/faults"), ("POST", "/_sim/faults"), ("DELETE", "/_sim/faults")]
 NOBODY = 65534
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
