@@ -24,6 +24,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from browser_helpers import launch, playwright_or_skip, wait_until_cells_done
@@ -103,8 +104,6 @@ def run_up_to(page, panel, last: int) -> float:
 def test_make_lab_ja_shows_japanese_jupyterlab_and_notebook(playwright_api, run_lab, tmp_path):
     if not (ROOT / START).exists():
         pytest.skip(f"{START} does not exist yet")
-    import nbformat
-
     notebook = nbformat.read(ROOT / START, as_version=4)
     sources = ["".join(c.source) for c in notebook.cells]
     exercise = next((i for i, c in enumerate(notebook.cells)
