@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +68,22 @@ def mermaid_fences(notebook: dict) -> int:
     """How many Mermaid diagrams a notebook's Markdown cells hold (each should be drawn as SVG)."""
     return sum(len(MERMAID_FENCE.findall("".join(c["source"])))
                for c in notebook["cells"] if c["cell_type"] == "markdown")
+
+
+def wait_until_cells_done(page, panel, timeout: float, what: str) -> float:
+    """Wait until no cell of ``panel`` is queued or running ([*]) and its kernel is idle, twice
+    in a row (a cell can start just after another ends); fail on a dialog or after ``timeout``
+    seconds. Returns the seconds waited."""
+    t0 = time.monotonic()
+    quiet = 0
+    while quiet < 2:
+        if time.monotonic() - t0 > timeout:
+            pytest.fail(f"{what} still running after {timeout} s")
+        if page.locator(".jp-Dialog").count():
+            pytest.fail(f"a dialog appeared: {page.inner_text('.jp-Dialog')!r}")
+        prompts = panel.locator(".jp-CodeCell .jp-InputPrompt").evaluate_all(
+            "els => els.map(e => e.textContent.trim())")
+        status = panel.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
+        quiet = quiet + 1 if status == "idle" and "[*]:" not in prompts else 0
+        time.sleep(0.5)
+    return time.monotonic() - t0

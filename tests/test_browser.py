@@ -34,7 +34,7 @@ import pytest
 
 from conoha_learn.sim import Simulator
 
-from browser_helpers import free_port, launch, mermaid_fences, playwright_or_skip
+from browser_helpers import free_port, launch, mermaid_fences, playwright_or_skip, wait_until_cells_done
 
 pytestmark = pytest.mark.slow
 
@@ -194,18 +194,7 @@ def run_all_cells(page, panel) -> float:
     t0 = time.monotonic()
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-    # Done when no cell is queued or running ([*]) and the kernel is idle, twice in a row.
-    quiet = 0
-    while quiet < 2:
-        if time.monotonic() - t0 > RUN_TIMEOUT:
-            pytest.fail(f"Run All Cells still running after {RUN_TIMEOUT} s")
-        if page.locator(".jp-Dialog").count():
-            pytest.fail(f"a dialog appeared: {page.inner_text('.jp-Dialog')!r}")
-        prompts = panel.locator(".jp-CodeCell .jp-InputPrompt").evaluate_all(
-            "els => els.map(e => e.textContent.trim())")
-        status = panel.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
-        quiet = quiet + 1 if status == "idle" and "[*]:" not in prompts else 0
-        time.sleep(0.5)
+    wait_until_cells_done(page, panel, RUN_TIMEOUT, "Run All Cells")
     return time.monotonic() - t0
 
 

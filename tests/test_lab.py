@@ -229,15 +229,16 @@ def get(url: str, token: str | None = None) -> tuple[int, dict]:
 
 @pytest.fixture
 def run_lab(tmp_path):
-    """Start `conoha-learn lab ARGS` in its own process group; always stopped at the end."""
+    """Start `conoha-learn lab ARGS` (in ``cwd``: the course's folder) in its own process group;
+    always stopped at the end."""
     started = []
 
-    def start(*args: str) -> dict:
+    def start(*args: str, cwd: Path = ROOT) -> dict:
         port, sim_port, token = free_port(), free_port(), "t" + os.urandom(8).hex()
         out = open(tmp_path / f"lab{len(started)}.log", "w")
         command = [sys.executable, "-m", "conoha_learn.cli", "lab", *args, "--no-browser",
                    "--port", str(port), f"--IdentityProvider.token={token}"]
-        proc = subprocess.Popen(command, cwd=ROOT, env=lab_environment(tmp_path, sim_port),
+        proc = subprocess.Popen(command, cwd=cwd, env=lab_environment(tmp_path, sim_port),
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         info = {"proc": proc, "url": f"http://127.0.0.1:{port}", "port": port, "token": token,
                 "sim_port": sim_port, "log": tmp_path / out.name, "out": out, "home": tmp_path}
