@@ -271,7 +271,10 @@ def create_volume(call: Call) -> Reply:
     image_ref = fields.text(body, "imageRef") or None
     image = None
     if image_ref is not None:
-        image = glance.find_image(call.sim, image_ref)
+        image = glance.find_image(call.sim, image_ref, call.project_id)
+        if image is not None and image["status"] != "active":  # a saved image still uploading
+            raise ApiError(400, f"Image {image['id']} is not active. Wait until GET "
+                                f"/image-service/v2/images/{image['id']} shows \"active\".")
         if image is None:
             raise ApiError(400, f"Invalid image identifier or unable to access requested image: "
                                 f"no image with id {fields.clip(image_ref)}. Pick an id from "
