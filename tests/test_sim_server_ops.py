@@ -203,3 +203,113 @@ def test_a_boot_volume_from_an_image_still_saving_is_refused(slow):
     image_id = r.headers["Location"].rsplit("/", 1)[-1]
     r = api.post(volumes_url(sim), json={"volume": {"size": 100, "imageRef": image_id}})
     assert r.status_code == 400 and "is not active" in r.text
+
+
+# --- additional volumes -----------------------------------------------------------------------
+
+def attachments(sim, sid: str) -> str:
+    return f"{compute(sim)}/servers/{sid}/os-volume_attachments"
+
+
+def extra_volume(sim, api) -> str:
+    r = api.post(volumes_url(sim), json={"volume": {"size": 200, "name": "data"}})
+    assert r.status_code == 202, r.text
+    settle(sim)
+    return r.json()["volume"]["id"]
+
+
+def volume_status(sim, api, volume_id: str) -> str:
+    return api.get(f"{volumes_url(sim)}/{volume_id}").json()["volume"]["status"]
+
+
+def test_attach_list_show_detach(slow):
+    sim, api, sid = slow
+    vid = extra_volume(sim, api)
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"volumeAttachment": {"device": "/dev/vdb", "id": vid, "serverId": sid,
+                                             "volumeId": vid}}
+    assert volume_status(sim, api, vid) == "reserved"
+    # detaching before the attach has finished: Cinder refuses
+    assert api.delete(f"{attachments(sim, sid)}/{vid}").status_code == 400
+    settle(sim)
+    volume = api.get(f"{volumes_url(sim)}/{vid}").json()["volume"]
+    assert volume["status"] == "in-use" and volume["attachments"][0]["server_id"] == sid
+    listed = api.get(attachments(sim, sid)).json()["volumeAttachments"]
+    assert [(a["volumeId"], a["device"]) for a in listed][1:] == [(vid, "/dev/vdb")]
+    assert listed[0]["device"] == "/dev/vda"  # the boot volume is listed too, as in Nova
+    assert api.get(f"{attachments(sim, sid)}/{vid}").json()["volumeAttachment"]["volumeId"] == vid
+    server = server_of(api, sim, sid)
+    assert vid in [v["id"] for v in server["os-extended-volumes:volumes_attached"]]
+
+    assert api.delete(f"{attachments(sim, sid)}/{vid}").status_code == 202
+    assert volume_status(sim, api, vid) == "detaching"
+    settle(sim)
+    assert volume_status(sim, api, vid) == "available"
+    assert [a["volumeId"] for a in api.get(attachments(sim, sid)).json()["volumeAttachments"]] \
+        == [listed[0]["volumeId"]]
+    assert api.get(f"{attachments(sim, sid)}/{vid}").status_code == 404
+
+
+def test_a_volume_in_use_or_unknown_is_refused(slow):
+    sim, api, sid = slow
+    vid = extra_volume(sim, api)
+    assert api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}}).status_code == 200
+    settle(sim)
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
+    assert r.status_code == 400 and "already attached" in r.text
+    boot = api.get(attachments(sim, sid)).json()["volumeAttachments"][0]["volumeId"]
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": boot}})
+    assert r.status_code == 400 and "already attached" in r.text
+    spare_boot = api.post(volumes_url(sim), json={"volume": {"size": 100, "imageRef": UBUNTU}})
+    settle(sim)
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": spare_boot.json()["volume"]["id"]}})
+    assert r.status_code == 400 and "is a boot volume" in r.text
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": "no-such-volume"}})
+    assert r.status_code == 404 and "could not be found" in r.json()["itemNotFound"]["message"]
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {}})
+    assert r.status_code == 400 and "volumeId" in r.text
+    # a volume in use by another server
+    other = slow_server(sim, api)
+    settle(sim)
+    r = api.post(attachments(sim, other), json={"volumeAttachment": {"volumeId": vid}})
+    assert r.status_code == 400 and "current status is in-use" in r.text
+    # the boot volume cannot be detached; an unattached one is not found
+    r = api.delete(f"{attachments(sim, sid)}/{boot}")
+    assert r.status_code == 400 and "Cannot detach a root device volume" in r.text
+    assert api.delete(f"{attachments(sim, other)}/{vid}").status_code == 404
+
+
+def test_attach_while_the_server_is_busy_is_409(slow):
+    sim, api, sid = slow
+    vid = extra_volume(sim, api)
+    assert act(api, sim, sid, {"os-stop": None}).status_code == 202
+    r = api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
+    assert r.status_code == 409
+    assert f"Cannot 'attach_volume' instance {sid} while it is in task_state powering-off" in r.text
+    assert volume_status(sim, api, vid) == "available"
+    settle(sim)  # stopped servers take volumes, as in Nova
+    assert api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}}).status_code == 200
+    settle(sim)
+    assert act(api, sim, sid, {"os-start": None}).status_code == 202
+    r = api.delete(f"{attachments(sim, sid)}/{vid}")
+    assert r.status_code == 409 and "detach_volume" in r.text
+
+
+def test_deleting_the_server_frees_its_additional_volume(slow):
+    sim, api, sid = slow
+    vid = extra_volume(sim, api)
+    api.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
+    settle(sim)
+    assert api.delete(f"{compute(sim)}/servers/{sid}").status_code == 204
+    settle(sim)
+    assert volume_status(sim, api, vid) == "available"
+
+
+def test_another_tenant_cannot_attach_or_list(slow):
+    sim, api, sid = slow
+    vid = extra_volume(sim, api)
+    with login(sim, account=1) as other:
+        r = other.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
+        assert r.status_code == 404
+        assert other.get(attachments(sim, sid)).status_code == 404
