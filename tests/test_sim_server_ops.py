@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+import conoha_learn as cl
 from conoha_learn.sim import Simulator
 from conoha_learn.sim.seed import ACCOUNTS, PLANS, images
 
@@ -313,3 +314,22 @@ def test_another_tenant_cannot_attach_or_list(slow):
         r = other.post(attachments(sim, sid), json={"volumeAttachment": {"volumeId": vid}})
         assert r.status_code == 404
         assert other.get(attachments(sim, sid)).status_code == 404
+
+
+# --- the library's methods --------------------------------------------------------------------
+
+def test_library_resize_confirm_and_revert(sim):
+    conn = cl.connect(sim=sim)
+    server = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1", image=UBUNTU, progress=False)
+    conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
+    conn.compute.resize(server, "g2l-t-c4m4")
+    assert conn.last_exchange.request_body == {"resize": {"flavorRef": PLAN_IDS["g2l-t-c4m4"]}}
+    conn.compute.wait(server, "VERIFY_RESIZE", interval=0.05, progress=False)
+    conn.compute.confirm_resize(server)
+    done = conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
+    assert done["flavor"]["id"] == PLAN_IDS["g2l-t-c4m4"]
+    conn.compute.resize(server, "g2l-t-c2m1")
+    conn.compute.wait(server, "VERIFY_RESIZE", interval=0.05, progress=False)
+    conn.compute.revert_resize(server)
+    done = conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
+    assert done["flavor"]["id"] == PLAN_IDS["g2l-t-c4m4"]

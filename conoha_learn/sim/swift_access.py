@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .call import Call, Reply
 from .errors import AUTH_REQUIRED, ApiError
+from .identity import lookup_token
 
 if TYPE_CHECKING:
     from .state import SimState
@@ -53,7 +54,7 @@ def account_project(call: Call) -> str:
 def is_owner(call: Call) -> bool:
     """Look at the token (these routes are open: public containers need no token). True when
     it is a valid token of the account's own tenant."""
-    call.token = call.sim.authenticate(call.request.headers.get("X-Auth-Token"))
+    call.token = lookup_token(call.sim, call.request.headers.get("X-Auth-Token"))
     return call.token is not None and call.token["project_id"] == account_project(call)
 
 
