@@ -333,3 +333,39 @@ def test_library_resize_confirm_and_revert(sim):
     conn.compute.revert_resize(server)
     done = conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
     assert done["flavor"]["id"] == PLAN_IDS["g2l-t-c4m4"]
+
+
+# --- python-openstackclient, as a learner types it --------------------------------------------
+
+@pytest.mark.clients
+def test_openstackclient_resize_add_volume_and_image_create():
+    from test_real_clients import osc, osc_json
+    # Unseeded: keystoneauth compares token expiry with the machine's clock (test_real_clients).
+    with Simulator(delay=0) as sim:
+        volume = osc_json(sim, "volume", "create", "--size", "100", "--image", UBUNTU,
+                          "--type", "c3j1-ds02-boot", "boot-osc")
+        osc_json(sim, "server", "create", "--flavor", "g2l-t-c2m1", "--volume", volume["id"],
+                 "--wait", "osc-vm")
+        done = osc(sim, "server", "resize", "--flavor", "g2l-t-c4m4", "--wait", "osc-vm")
+        assert done.returncode == 0, done.stderr
+        assert osc_json(sim, "server", "show", "osc-vm")["status"] == "VERIFY_RESIZE"
+        done = osc(sim, "server", "resize", "confirm", "osc-vm")
+        assert done.returncode == 0, done.stderr
+        shown = osc_json(sim, "server", "show", "osc-vm")
+        assert shown["status"] == "ACTIVE" and shown["flavor"].startswith("g2l-t-c4m4")
+
+        osc_json(sim, "volume", "create", "--size", "200", "data-osc")
+        done = osc(sim, "server", "add", "volume", "osc-vm", "data-osc")
+        assert done.returncode == 0, done.stderr
+        assert osc_json(sim, "volume", "show", "data-osc")["status"] == "in-use"
+
+        assert osc(sim, "server", "stop", "osc-vm").returncode == 0
+        assert osc_json(sim, "server", "show", "osc-vm")["status"] == "SHUTOFF"
+        image = osc_json(sim, "server", "image", "create", "--name", "osc-snap", "--wait", "osc-vm")
+        assert image["name"] == "osc-snap"
+        assert osc_json(sim, "image", "show", "osc-snap")["visibility"] == "private"
+        done = osc(sim, "image", "delete", "osc-snap")
+        assert done.returncode == 0, done.stderr
+        done = osc(sim, "server", "remove", "volume", "osc-vm", "data-osc")
+        assert done.returncode == 0, done.stderr
+        assert osc_json(sim, "volume", "show", "data-osc")["status"] == "available"
