@@ -2,9 +2,11 @@
 
 What counts as ours:
 * servers carrying the metadata tag ``conoha_learn: "1"`` (create_server puts it there),
-* volumes with the same tag (boot volumes made by create_server), plus the volumes of the
-  servers we delete,
+* volumes with the same tag (boot volumes made by create_server, additional volumes made by
+  create_volume), plus the volumes of the servers we delete,
 * key pairs created or imported through this connection,
+* the tenant's images with the property ``conoha_learn: "1"`` (conn.compute.create_image saves
+  them so),
 * object storage containers carrying ``X-Container-Meta-Conoha-Learn: 1``
   (conn.object_store.create_container puts it there), with every object in them.
 
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .compute import display_name
 from .errors import ConohaLearnError, NotFound, NotFoundLocally
 from .i18n import _
-from .service import tagged
+from .service import tagged, tagged_image
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -33,6 +35,7 @@ class CleanupReport:
     volumes: list[str] = field(default_factory=list)
     keypairs: list[str] = field(default_factory=list)
     containers: list[str] = field(default_factory=list)  # "name (N objects)"
+    images: list[str] = field(default_factory=list)      # saved images, "name (id)"
     left_alone: list[str] = field(default_factory=list)  # servers without our tag
     failed: list[str] = field(default_factory=list)      # what could not be removed, and why
 
@@ -46,6 +49,9 @@ class CleanupReport:
             lines.append(_("Removed {containers} container(s) and the objects in them.").format(
                 containers=len(self.containers)))
             lines += [f"  - {_('container')} {n}" for n in self.containers]
+        if self.images:
+            lines.append(_("Removed {images} saved image(s).").format(images=len(self.images)))
+            lines += [f"  - {_('image')} {n}" for n in self.images]
         if self.left_alone:
             lines.append(_("Left alone (not created by conoha_learn): {names}").format(
                 names=", ".join(self.left_alone)))
@@ -68,6 +74,7 @@ def cleanup(conn: Connection, *, wait: bool = True, progress: bool = True) -> Cl
     _delete_volumes(conn, report, deleted, their_volumes, wait=wait, progress=progress)
     _delete_keypairs(conn, report)
     _delete_containers(conn, report)
+    _delete_images(conn, report)
     return report
 
 
@@ -164,3 +171,19 @@ def _delete_containers(conn: Connection, report: CleanupReport) -> None:
             report.failed.append(f"container {name}: {exc.message}")
             continue
         report.containers.append(f"{name} ({len(objects)} objects)")
+
+
+def _delete_images(conn: Connection, report: CleanupReport) -> None:
+    """Images this library saved (tagged, and the tenant's own): any status may be deleted."""
+    for image in conn.image.list():
+        if not tagged_image(image):
+            continue
+        try:
+            conn.image.delete_image(image)
+        except NotFound:
+            continue
+        except ConohaLearnError as exc:
+            report.failed.append(_("image {name}: {error}").format(
+                name=_label(image), error=exc.message))
+            continue
+        report.images.append(_label(image))

@@ -1,4 +1,5 @@
-"""Nova (``conn.compute``): plans (flavors), servers, their power actions, and SSH key pairs.
+"""Nova (``conn.compute``): plans (flavors), servers, their power actions, plan change, image
+save, additional volumes, and SSH key pairs.
 
     conn.compute.flavors()                                   # the plans, as a table
     server = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1",
@@ -234,6 +235,43 @@ class Compute(Service):
     def reboot(self, server: str | dict, hard: bool = False) -> None:
         """Restart: ``{"reboot": {"type": "SOFT"}}``, or HARD (a power cycle)."""
         self._action(server, {"reboot": {"type": "HARD" if hard else "SOFT"}})
+
+    # --- plan change, image save, additional volumes ------------------------------------------
+
+    def resize(self, server: str | dict, flavor: str) -> None:
+        """Change the plan: ``{"resize": {"flavorRef": ...}}``. The server goes RESIZE, then
+        VERIFY_RESIZE; then `confirm_resize` (keep the new plan) or `revert_resize`."""
+        plan = choose(flavor, self.flavor_list(), N_("flavor (plan)"))
+        self._action(server, {"resize": {"flavorRef": plan["id"]}})
+
+    def confirm_resize(self, server: str | dict) -> None:
+        """Keep the new plan of a VERIFY_RESIZE server: ``{"confirmResize": null}`` (204)."""
+        self._action(server, {"confirmResize": None})
+
+    def revert_resize(self, server: str | dict) -> None:
+        """Go back to the old plan of a VERIFY_RESIZE server: ``{"revertResize": null}``."""
+        self._action(server, {"revertResize": None})
+
+    def create_image(self, server: str | dict, name: str) -> str:
+        """Save a (stopped) server as a private image, tagged so that `conn.cleanup()` finds it.
+        Nova answers 202 with no body: the new image's id is the end of the ``Location`` header.
+        Returns that id; the image is ``queued`` until Glance shows it ``active``."""
+        body = {"createImage": {"name": name, "metadata": {TAG_KEY: TAG_VALUE}}}
+        response = self.conn.post(self.service_type, f"/servers/{self.server_id(server)}/action",
+                                  json=body, raw=True)
+        return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+    def attach_volume(self, server: str | dict, volume: str | dict) -> SafeDict:
+        """Attach an additional volume (追加ストレージ): ``POST /servers/{id}/os-volume_attachments``.
+        Returns the attachment (``device`` is where the server sees it, e.g. /dev/vdb)."""
+        body = {"volumeAttachment": {"volumeId": self.conn.block_storage.volume_id(volume)}}
+        path = f"/servers/{self.server_id(server)}/os-volume_attachments"
+        return self._post(path, json=body)["volumeAttachment"]
+
+    def detach_volume(self, server: str | dict, volume: str | dict) -> None:
+        """Detach an additional volume (202); it goes ``detaching``, then ``available``."""
+        volume_id = self.conn.block_storage.volume_id(volume)
+        self._delete(f"/servers/{self.server_id(server)}/os-volume_attachments/{volume_id}")
 
     def delete(self, server: str | dict) -> None:
         """Delete the server (204). Its boot volume stays, ``available``: delete it too, or

@@ -211,8 +211,9 @@ class Connection:
         return Network(self)
 
     def cleanup(self, *, wait: bool = True, progress: bool = True) -> CleanupReport:
-        """Delete what this library created (tagged servers, their boot volumes, keypairs made
-        here); anything else is left alone. Returns a report of what was removed."""
+        """Delete what this library created (tagged servers, their boot volumes, tagged
+        additional volumes, saved images, containers, keypairs made here); anything else is left
+        alone. Returns a report of what was removed."""
         return cleanup(self, wait=wait, progress=progress)
 
     # --- lifetime and display -------------------------------------------------------------------------

@@ -39,6 +39,11 @@ class Image(Service):
         """The images as a table: name, id, status, os_type, min_disk (GB), size (bytes)."""
         return table(self.list(), IMAGE_COLUMNS)
 
+    def delete_image(self, image: str | dict) -> None:
+        """Delete an image of your tenant (a saved image); ConoHa's public ones answer 403."""
+        image_id = image["id"] if isinstance(image, dict) else image
+        self._delete(f"/v2/images/{image_id}")
+
     def find(self, image: str | dict) -> dict:
         """One image by name or id; an unknown one raises an error listing the names."""
         if isinstance(image, dict):

@@ -54,6 +54,13 @@ def tagged(resource: dict) -> bool:
     return (resource.get("metadata") or {}).get(TAG_KEY) == TAG_VALUE
 
 
+def tagged_image(image: dict) -> bool:
+    """Was this image saved by conoha_learn (``conn.compute.create_image``)? Nova copies the
+    createImage metadata into the image's properties, which Glance shows at the top level. Only
+    the tenant's own (non-public) images count."""
+    return image.get(TAG_KEY) == TAG_VALUE and image.get("visibility") != "public"
+
+
 def choose(wanted: str, items: Iterable[dict], what: str, *, keys: tuple[str, ...] = ("name", "id"),
            label: str = "name") -> dict:
     """The one item whose id or name is ``wanted``; otherwise an error naming the choices.

@@ -77,3 +77,37 @@ def test_what_cannot_be_removed_is_reported(sim):
     assert len(report.failed) == 1 and report.failed[0].startswith("volume spare")
     assert "Could NOT remove" in str(report) and "  ! volume spare" in str(report)
     assert conn.cleanup(progress=False).volumes[0].startswith("spare")  # the next run succeeds
+
+
+def test_cleanup_removes_saved_images_and_additional_volumes_it_made(sim):
+    conn = cl.connect(sim=sim)
+    keep = untagged_server(conn)
+    conn.compute.stop(keep)
+    conn.compute.wait(keep, "SHUTOFF", interval=0.05, progress=False)
+    # a hand-made saved image (no tag) and a hand-made additional volume: both stay
+    r = conn.post("compute", f"/servers/{keep}/action", json={"createImage": {"name": "mine-img"}},
+                  raw=True)
+    hand_image = r.headers["Location"].rsplit("/", 1)[-1]
+    hand_volume = conn.post("block-storage", "/volumes", json={"volume": {"size": 200,
+                                                                          "name": "mine-data"}})["volume"]
+    ours = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1", image=IMAGE, progress=False)
+    conn.compute.wait(ours, "ACTIVE", interval=0.05, progress=False)
+    data = conn.block_storage.create_volume(200, name="web-1-data")
+    conn.block_storage.wait(data, "available", interval=0.05, progress=False)
+    assert conn.compute.attach_volume(ours, data)["device"] == "/dev/vdb"
+    conn.block_storage.wait(data, "in-use", interval=0.05, progress=False)
+    conn.compute.stop(ours)
+    conn.compute.wait(ours, "SHUTOFF", interval=0.05, progress=False)
+    saved = conn.compute.create_image(ours, "web-1-backup")
+    assert conn.image.find(saved)["visibility"] == "private"
+
+    report = conn.cleanup(progress=False)
+
+    assert report.images == [f"web-1-backup ({saved})"] and report.failed == []
+    assert sorted(v.split(" ")[0] for v in report.volumes) == ["web-1-boot", "web-1-data"]
+    own_images = [i["id"] for i in conn.image.list() if i["visibility"] != "public"]
+    assert own_images == [hand_image]
+    assert sorted(v["name"] for v in conn.block_storage.volume_list()) == ["mine-boot", "mine-data"]
+    assert hand_volume["id"] in [v["id"] for v in conn.block_storage.volume_list()]
+    assert "Removed 1 saved image(s)." in str(report)
+    assert conn.cleanup(progress=False).images == []

@@ -484,7 +484,7 @@ def test_malformed_actions_are_400(refusing, raw):
 
 def test_unsimulated_action_is_501(refusing):
     sim, api, sid = refusing
-    r = act(api, sim, sid, {"resize": {"flavorRef": "g2l-t-c4m4"}})
+    r = act(api, sim, sid, {"rebuild": {"imageRef": UBUNTU}})
     assert r.status_code == 501 and "notImplemented" in r.json()
 
 

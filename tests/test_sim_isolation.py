@@ -43,6 +43,7 @@ def bodies(mine: dict) -> dict:
                                      "block_device_mapping_v2": [{"uuid": mine["boot_volume_id"]}]}},
         "create_keypair": {"keypair": {"name": "key-b"}},
         "create_volume": {"volume": {"size": 200, "name": "evil"}},
+        "attach_volume": {"volumeAttachment": {"volumeId": mine["volume_id"]}},
     }
 
 
@@ -181,3 +182,13 @@ def test_b_s_resources_are_intact_after_everything(tenants):
     assert requests.get(f"{sim.url}/_sim/resources", timeout=10).json()["resources"]["gnct87654321"] == {
         "server": 1, "volume": 2, "keypair": 1, "security_group": 5, "port": 1, "token": 1,
         "container": 0, "object": 0}
+
+
+def test_b_s_volume_cannot_be_attached_to_a_s_server(tenants):
+    sim, a, _, mine, theirs = tenants
+    before = snapshot(sim)
+    r = a.post(f"{sim.url}/compute/v2.1/servers/{mine['server_id']}/os-volume_attachments",
+               json={"volumeAttachment": {"volumeId": theirs["volume_id"]}}, timeout=10)
+    assert r.status_code == 404 and "could not be found" in r.text, r.text
+    check_envelope(r)
+    assert snapshot(sim) == before

@@ -134,9 +134,40 @@ def attach(sim: SimState, project_id: str, volume_id: str, server_id: str, *,
                             "from an OS image: create it with an \"imageRef\".")
     volume["status"] = "in-use"
     volume["updated"] = sim.now()
-    volume["attachments"] = [{"id": volume_id, "volume_id": volume_id, "server_id": server_id,
-                              "attachment_id": sim.ids.uuid(), "host_name": None, "device": device,
-                              "attached_at": isoformat(sim.now(), micro=True, z=False)}]
+    volume["attachments"] = [_attachment(sim, volume_id, server_id, device)]
+    sim.store.put("volume", volume, project_id)
+    return volume
+
+
+def _attachment(sim: SimState, volume_id: str, server_id: str, device: str) -> dict:
+    return {"id": volume_id, "volume_id": volume_id, "server_id": server_id,
+            "attachment_id": sim.ids.uuid(), "host_name": None, "device": device,
+            "attached_at": isoformat(sim.now(), micro=True, z=False)}
+
+
+def reserve(sim: SimState, project_id: str, volume_id: str, server_id: str, *, device: str) -> dict:
+    """Attach an additional volume to a running or stopped server (Nova's os-volume_attachments):
+    Cinder shows it ``reserved``, then ``attaching``, then ``in-use`` after the delay.
+
+    404 for a volume this project does not have; 400 (Nova's answer for Cinder's InvalidVolume)
+    for one that is not ``available``; 400 for a boot volume, which on ConoHa is not attached as
+    an additional one (cloud.z.com/jp/for-app-guide/compute-attach_volume-v5, GMO's sister
+    service on the same platform: "ブートディスク用のボリュームはアタッチできません").
+    """
+    volume = find_volume(sim, project_id, volume_id)
+    if volume is None:
+        raise ApiError(404, f"Volume {fields.clip(volume_id)} could not be found.")
+    if volume["status"] != "available":
+        raise ApiError(400, f"Invalid volume: volume {volume_id} status must be available to "
+                            f"reserve, but the current status is {volume['status']}. A volume is "
+                            "attached to one server at a time: detach it there first.")
+    if volume["bootable"] or _is_boot_type(find_type(volume["volume_type"]) or {"name": ""}):
+        raise ApiError(400, f"Invalid volume: volume {volume_id} is a boot volume (type "
+                            f"{volume['volume_type']}); only additional volumes (made without an "
+                            "imageRef) can be attached to a running server.")
+    lifecycle.begin(sim, volume, {"status": "reserved",
+                                  "attachments": [_attachment(sim, volume_id, server_id, device)]},
+                    {"status": "attaching"}, {"status": "in-use"})
     sim.store.put("volume", volume, project_id)
     return volume
 
@@ -271,7 +302,10 @@ def create_volume(call: Call) -> Reply:
     image_ref = fields.text(body, "imageRef") or None
     image = None
     if image_ref is not None:
-        image = glance.find_image(call.sim, image_ref)
+        image = glance.find_image(call.sim, image_ref, call.project_id)
+        if image is not None and image["status"] != "active":  # a saved image still uploading
+            raise ApiError(400, f"Image {image['id']} is not active. Wait until GET "
+                                f"/image-service/v2/images/{image['id']} shows \"active\".")
         if image is None:
             raise ApiError(400, f"Invalid image identifier or unable to access requested image: "
                                 f"no image with id {fields.clip(image_ref)}. Pick an id from "

@@ -1,4 +1,5 @@
-"""Glance v2: ConoHa's public OS images (``vmi-*``); writes are refused as Glance refuses them.
+"""Glance v2: ConoHa's public OS images (``vmi-*``), refused to writes as Glance refuses them, and
+the tenant's own saved images (保存イメージ, made by Nova's createImage), which it may delete.
 
 The catalog URL is unversioned (``<base>/image-service``), as on ConoHa; clients add ``/v2``.
 Unlike Nova, Glance returns a single image without a wrapper object, and pages with a relative
@@ -11,8 +12,9 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import seed
+from . import lifecycle, seed
 from .call import Call, Reply, Route, paginate
+from .clock import isoformat
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -38,9 +40,55 @@ def seed_images(sim: SimState) -> None:
             "schema": "/v2/schemas/image"})
 
 
-def find_image(sim: SimState, image_id: str) -> dict | None:
-    """Used by block storage to check a boot volume's ``imageRef``."""
-    return sim.store.get("image", image_id) if isinstance(image_id, str) else None
+# Kept in a saved image's document for the simulator's own use, never shown.
+_INTERNAL = ("project_id", "_pending", "updated")
+
+
+def _visible(sim: SimState, image: dict | None, project_id: str) -> dict | None:
+    """The image, up to date, if this project may see it: a public one, or one of its own
+    (another tenant's private image looks exactly like a missing one, 404)."""
+    if image is None or image["visibility"] == "public":
+        return image
+    if image.get("project_id") != project_id:
+        return None
+    return lifecycle.refresh(sim, "image", image)
+
+
+def find_image(sim: SimState, image_id: str, project_id: str) -> dict | None:
+    """An image this project can see (block storage checks a volume's ``imageRef`` with it)."""
+    image = sim.store.get("image", image_id) if isinstance(image_id, str) else None
+    return _visible(sim, image, project_id)
+
+
+def _view(image: dict) -> dict:
+    """An image as Glance shows it: a flat object, times as ``...Z`` strings."""
+    view = {key: value for key, value in image.items() if key not in _INTERNAL}
+    if image.get("updated") is not None:
+        view["updated_at"] = isoformat(image["updated"])
+    return view
+
+
+def add_saved_image(sim: SimState, project_id: str, *, name: str, properties: dict[str, str],
+                    min_disk: int, size: int | None) -> dict:
+    """A private image of the tenant, as Nova's createImage registers it: ``queued`` at once,
+    then ``saving`` and ``active`` over the simulator's delay. Nova adds its own properties
+    (image_type "snapshot", instance_uuid ...) beside the ones the request's metadata gave."""
+    image_id = sim.ids.uuid()
+    created = isoformat(sim.now())
+    image = {"id": image_id, "name": name, "visibility": "private", "protected": False,
+             "os_hidden": False, "disk_format": "qcow2", "container_format": "bare",
+             "min_disk": min_disk, "min_ram": 0, "size": None, "virtual_size": None,
+             "checksum": None, "os_hash_algo": None, "os_hash_value": None,
+             "owner": project_id, "project_id": project_id, "created_at": created, "tags": [],
+             "self": f"/v2/images/{image_id}", "file": f"/v2/images/{image_id}/file",
+             "schema": "/v2/schemas/image", **properties}
+    digest = hashlib.sha512(image_id.encode())
+    lifecycle.begin(sim, image, {"status": "queued"}, {"status": "saving"},
+                    {"status": "active", "size": size, "os_hash_algo": "sha512",
+                     "os_hash_value": digest.hexdigest(),
+                     "checksum": hashlib.md5(image_id.encode()).hexdigest()})
+    sim.store.put("image", image, project_id)
+    return image
 
 
 def versions(call: Call) -> Reply:
@@ -58,7 +106,9 @@ def _matches(image: dict, key: str, value: str) -> bool:
 
 
 def list_images(call: Call) -> Reply:
-    images = call.sim.store.list("image")
+    with call.sim.store.lock:
+        images = [_visible(call.sim, image, call.project_id) for image in call.sim.store.list("image")]
+    images = [_view(image) for image in images if image is not None]
     for key, value in call.request.args.items(multi=True):
         if key not in NOT_FILTERS:
             images = [i for i in images if _matches(i, key, value)]
@@ -75,28 +125,45 @@ def list_images(call: Call) -> Reply:
     return Reply(body)
 
 
-def show_image(call: Call) -> Reply:
-    image = find_image(call.sim, call.args["image_id"])
+def _load(call: Call) -> dict:
+    image = find_image(call.sim, call.args["image_id"], call.project_id)
     if image is None:
         raise ApiError(404, f"No image found with ID {call.args['image_id']}")
-    return Reply(image)
+    return image
+
+
+def show_image(call: Call) -> Reply:
+    return Reply(_view(_load(call)))
 
 
 # --- writes --------------------------------------------------------------------------------------
-# Every image here is one of ConoHa's public images, owned by ConoHa's admin project. Glance
-# checks its policy first (glance/api/v2/images.py, ImageAPIPolicy): delete_image, modify_image
-# and upload_image default to "admin or the image's owner", so for a public image a member of
-# another project gets 403 "You are not authorized to complete <action> action." (Forbidden's
-# message, glance/common/exception.py); an unknown id is 404.
+# ConoHa's public images are owned by ConoHa's admin project. Glance checks its policy first
+# (glance/api/v2/images.py, ImageAPIPolicy): delete_image, modify_image and upload_image default
+# to "admin or the image's owner", so for a public image a member of another project gets 403
+# "You are not authorized to complete <action> action." (Forbidden's message,
+# glance/common/exception.py); an unknown id is 404. Only deleting is simulated for the tenant's
+# own images; changing them is refused like the rest.
+
+def _forbidden(action: str) -> ApiError:
+    return ApiError(403, f"You are not authorized to complete {action} action.")
+
 
 def _refuse(action: str) -> Callable[[Call], Reply]:
     def refuse(call: Call) -> Reply:
-        image_id = call.args["image_id"]
-        if find_image(call.sim, image_id) is None:
-            raise ApiError(404, f"No image found with ID {image_id}")
-        raise ApiError(403, f"You are not authorized to complete {action} action.")
+        _load(call)  # 404 first, for an id this project cannot see
+        raise _forbidden(action)
     refuse.__name__ = f"refuse_{action}"
     return refuse
+
+
+def delete_image(call: Call) -> Reply:
+    """DELETE /v2/images/{id}: 204 for the tenant's own image, 403 for a public one."""
+    with call.sim.store.transaction():
+        image = _load(call)
+        if image.get("project_id") != call.project_id:
+            raise _forbidden("delete_image")
+        call.sim.store.delete("image", image["id"])
+    return Reply(None, 204)
 
 
 def create_image(call: Call) -> Reply:
@@ -113,7 +180,7 @@ ROUTES = [
     Route("GET", "/image-service/v2/images", list_images),
     Route("GET", "/image-service/v2/images/<image_id>", show_image),
     Route("POST", "/image-service/v2/images", create_image),
-    Route("DELETE", "/image-service/v2/images/<image_id>", _refuse("delete_image")),
+    Route("DELETE", "/image-service/v2/images/<image_id>", delete_image),
     Route("PATCH", "/image-service/v2/images/<image_id>", _refuse("modify_image")),
     Route("PUT", "/image-service/v2/images/<image_id>/file", _refuse("upload_image")),
     Route("PUT", "/image-service/v2/images/<image_id>/tags/<tag>", _refuse("modify_image")),

@@ -6,7 +6,10 @@
     server_views.py    how a server is shown, its states
     servers.py         list, show, delete, addresses
     server_create.py   POST /servers, by ConoHa's rules
-    server_actions.py  stop, start, reboot
+    server_actions.py  the action dispatcher; stop, start, reboot
+    resize.py          plan change: resize, confirmResize, revertResize
+    save_image.py      image save: createImage
+    volume_attachments.py  additional volumes: /servers/{id}/os-volume_attachments
     metadata.py        server metadata (the name tag)
     keypairs.py        /os-keypairs
     ssh_keys.py        fingerprints and generated keys

@@ -14,6 +14,7 @@ from .server_actions import server_action
 from .server_create import create_server
 from .servers import delete_server, list_ips, list_servers, list_servers_detail, show_ips, show_server
 from .versions import guarded, version_v2, version_v21, versions
+from .volume_attachments import attach_volume, detach_volume, list_attachments, show_attachment
 
 API = [
     ("GET", "/flavors", list_flavors),
@@ -33,6 +34,10 @@ API = [
     ("DELETE", "/servers/<server_id>/metadata/<key>", delete_metadata_item),
     ("GET", "/servers/<server_id>/ips", list_ips),
     ("GET", "/servers/<server_id>/ips/<network>", show_ips),
+    ("GET", "/servers/<server_id>/os-volume_attachments", list_attachments),
+    ("POST", "/servers/<server_id>/os-volume_attachments", attach_volume),
+    ("GET", "/servers/<server_id>/os-volume_attachments/<volume_id>", show_attachment),
+    ("DELETE", "/servers/<server_id>/os-volume_attachments/<volume_id>", detach_volume),
     ("GET", "/os-keypairs", list_keypairs),
     ("POST", "/os-keypairs", create_keypair),
     ("GET", "/os-keypairs/<name>", show_keypair),

@@ -1,66 +1,59 @@
-"""Server actions (POST /servers/{id}/action): stop, start and reboot, with Nova's state checks."""
+"""Server actions (POST /servers/{id}/action): the dispatcher, and stop, start and reboot, with
+Nova's state checks. Plan change lives in resize.py, image save in save_image.py."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from .. import fields, lifecycle
 from ..call import Call, Reply
 from ..errors import ApiError
-from .server_views import RUNNING, STOPPED, load_server
+from .resize import confirm_resize, resize, revert_resize
+from .save_image import create_image
+from .server_views import RUNNING, STOPPED, load_server, require_state
 
-if TYPE_CHECKING:
-    from ..state import SimState
-
-NOT_SIMULATED_ACTIONS = {"resize", "confirmResize", "revertResize", "createImage", "changePassword",
-                         "rebuild", "os-getConsoleOutput", "os-getVNCConsole"}
-
-
-def _require_state(server: dict, action: str, vm_states: set[str]) -> None:
-    """Nova's check, and its wording, for an action that does not fit the server's state."""
-    if server["vm_state"] not in vm_states:
-        raise ApiError(409, f"Cannot '{action}' instance {server['id']} while it is in "
-                            f"vm_state {server['vm_state']}")
-    if server["task_state"] is not None:
-        raise ApiError(409, f"Cannot '{action}' instance {server['id']} while it is in "
-                            f"task_state {server['task_state']}")
+NOT_SIMULATED_ACTIONS = {"changePassword", "rebuild", "os-getConsoleOutput", "os-getVNCConsole",
+                         "rescue", "unrescue"}
 
 
-def _stop(sim: SimState, server: dict, argument) -> None:
+def _stop(call: Call, server: dict, argument) -> None:
     # {"os-stop": null}, or ConoHa's forced stop {"os-stop": {"force_shutdown": true}}.
     if argument is not None:
         if not isinstance(argument, dict):
             raise fields.invalid("os-stop", argument, 'Send null, or {"force_shutdown": true}.')
         fields.flag(argument, "force_shutdown", False, field="os-stop/force_shutdown")
-    _require_state(server, "stop", {"active"})
-    lifecycle.begin(sim, server, {"task_state": "powering-off"}, STOPPED)
+    require_state(server, "stop", {"active"})
+    lifecycle.begin(call.sim, server, {"task_state": "powering-off"}, STOPPED)
 
 
-def _start(sim: SimState, server: dict, argument) -> None:
+def _start(call: Call, server: dict, argument) -> None:
     if argument is not None and argument != {}:
         raise fields.invalid("os-start", argument, "Send null.")
-    _require_state(server, "start", {"stopped"})
-    lifecycle.begin(sim, server, {"task_state": "powering-on"}, RUNNING)
+    require_state(server, "start", {"stopped"})
+    lifecycle.begin(call.sim, server, {"task_state": "powering-on"}, RUNNING)
 
 
-def _reboot(sim: SimState, server: dict, argument) -> None:
+def _reboot(call: Call, server: dict, argument) -> None:
     kind = argument.get("type") if isinstance(argument, dict) else None
     if not isinstance(kind, str) or kind.upper() not in ("SOFT", "HARD"):
         raise fields.invalid("reboot", argument, 'Send {"type": "SOFT"} or {"type": "HARD"}.')
     if kind.upper() == "SOFT":
-        _require_state(server, "reboot", {"active"})
-        lifecycle.begin(sim, server, {"status": "REBOOT", "task_state": "rebooting"}, RUNNING)
+        require_state(server, "reboot", {"active"})
+        lifecycle.begin(call.sim, server, {"status": "REBOOT", "task_state": "rebooting"}, RUNNING)
     else:  # a hard reboot also powers on a stopped server, as in Nova
-        _require_state(server, "reboot", {"active", "stopped"})
-        lifecycle.begin(sim, server, {"status": "HARD_REBOOT", "task_state": "rebooting_hard"},
+        require_state(server, "reboot", {"active", "stopped"})
+        lifecycle.begin(call.sim, server, {"status": "HARD_REBOOT", "task_state": "rebooting_hard"},
                         RUNNING)
 
 
-ACTIONS = {"os-stop": _stop, "os-start": _start, "reboot": _reboot}
+# Each action checks its argument and the server's state, then changes the server (saved by
+# server_action). It returns None for Nova's usual 202 with no body, or its own Reply.
+ACTIONS = {"os-stop": _stop, "os-start": _start, "reboot": _reboot, "resize": resize,
+           "confirmResize": confirm_resize, "revertResize": revert_resize,
+           "createImage": create_image}
 
 
 def server_action(call: Call) -> Reply:
-    """POST /servers/{id}/action with one action, e.g. ``{"os-stop": null}``: 202, no body."""
+    """POST /servers/{id}/action with one action, e.g. ``{"os-stop": null}``: 202, no body
+    (unless the action answers otherwise)."""
     body = call.body()
     if len(body) != 1:
         raise ApiError(400, 'Invalid action body: send exactly one action, like {"os-stop": null}.')
@@ -73,6 +66,6 @@ def server_action(call: Call) -> Reply:
                             f"Supported: {', '.join(ACTIONS)}.")
     with call.sim.store.transaction():
         server = load_server(call)
-        ACTIONS[name](call.sim, server, argument)
+        reply = ACTIONS[name](call, server, argument)
         call.sim.store.put("server", server, call.project_id)
-    return Reply(None, 202)
+    return reply or Reply(None, 202)

@@ -39,15 +39,17 @@ USER_DATA_HEADERS = ("#!", "#include", "#cloud-config", "#cloud-boothook")  # "#
 DEVICE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _flavor_ref(body: dict) -> dict:
+def find_flavor_ref(body: dict, *, unknown: str = "") -> dict:
+    """The plan ``body["flavorRef"]`` names (an id, a name or a flavor URL), or a 400 that starts
+    with ``unknown``, Nova's wording for the action (resize words it differently from create)."""
     ref = body.get("flavorRef")
     if isinstance(ref, int) and not isinstance(ref, bool):
         ref = str(ref)
     ref = fields.text({"flavorRef": ref}, "flavorRef", required=True, min_len=1)
     flavor = find_flavor(ref.rstrip("/").rsplit("/", 1)[-1])  # Nova also takes a flavor's URL
     if flavor is None:
-        raise ApiError(400, f"Flavor {fields.clip(ref)} could not be found. Use an id (or name) "
-                            "from GET /flavors, such as g2l-t-c2m1.")
+        lead = unknown or f"Flavor {fields.clip(ref)} could not be found."
+        raise ApiError(400, f"{lead} Use an id (or name) from GET /flavors, such as g2l-t-c2m1.")
     return flavor
 
 
@@ -159,7 +161,7 @@ def _require_boot_volume(flavor: dict, mappings: list[dict]) -> None:
                             '[{"uuid": "<volume id>"}]. An "imageRef" alone is not enough.')
 
 
-def _check_plan_usable(flavor: dict) -> None:
+def check_plan_usable(flavor: dict) -> None:
     """Only hourly VPS plans can be used through the API (seed.creatable_through_api). ConoHa's
     exact answer for the others is not published: this is Nova's answer for a flavor the project
     may not use ("Invalid flavorRef provided.", nova/api/openstack/compute/servers.py), with a
@@ -191,7 +193,7 @@ def create_server(call: Call) -> Reply:
     body = call.body("server")
     sim, project = call.sim, call.project_id
     # Check the whole body before changing anything.
-    flavor = _flavor_ref(body)
+    flavor = find_flavor_ref(body)
     name = _server_name(call, body)
     metadata = fields.metadata(body.get("metadata"))
     metadata.setdefault("instance_name_tag", name)
@@ -201,7 +203,7 @@ def create_server(call: Call) -> Reply:
     _check_count(body)
     disk_config = _disk_config(body)
     mappings = _block_devices(body)
-    _check_plan_usable(flavor)
+    check_plan_usable(flavor)
     _require_boot_volume(flavor, mappings)
     fields.text(body, "imageRef")  # checked, then ignored; the CLI sends "" with a boot volume
     group_refs = fields.object_list(body, "security_groups") or [{"name": "default"}]

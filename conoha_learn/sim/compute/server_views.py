@@ -27,6 +27,17 @@ def load_server(call: Call) -> dict:
     return server
 
 
+def require_state(server: dict, action: str, vm_states: set[str]) -> None:
+    """Nova's check, and its wording, for an action that does not fit the server's state
+    (409; nova/api/openstack/common.py, raise_http_conflict_for_instance_invalid_state)."""
+    if server["vm_state"] not in vm_states:
+        raise ApiError(409, f"Cannot '{action}' instance {server['id']} while it is in "
+                            f"vm_state {server['vm_state']}")
+    if server["task_state"] is not None:
+        raise ApiError(409, f"Cannot '{action}' instance {server['id']} while it is in "
+                            f"task_state {server['task_state']}")
+
+
 def _volumes_attached(call: Call, server: dict) -> list[dict]:
     """``[{"id": ...}]``; from microversion 2.3 each also says ``delete_on_termination``
     (nova doc/api_samples/servers/server-get-resp.json, and v2.3/server-get-resp.json)."""
