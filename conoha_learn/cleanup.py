@@ -168,9 +168,9 @@ def _delete_containers(conn: Connection, report: CleanupReport) -> None:
         except NotFound:
             continue
         except ConohaLearnError as exc:
-            report.failed.append(f"container {name}: {exc.message}")
+            report.failed.append(_("container {name}: {error}").format(name=name, error=exc.message))
             continue
-        report.containers.append(f"{name} ({len(objects)} objects)")
+        report.containers.append(_("{name} ({count} objects)").format(name=name, count=len(objects)))
 
 
 def _delete_images(conn: Connection, report: CleanupReport) -> None:
