@@ -221,19 +221,29 @@ class Transport:
 
     def record(self, response: requests.Response, attempt: int = 1) -> Exchange:
         """Turn a response into a redacted `Exchange` and add it to the history."""
-        r = self.redactor
-        request = response.request
-        exchange = Exchange(
-            method=request.method or "", url=r.text(request.url or ""),
-            request_headers=r.headers(dict(request.headers)), request_body=r.body(request.body),
-            status=response.status_code, reason=response.reason or "",
-            response_headers=r.headers(dict(response.headers)), response_body=r.body(response.content),
-            elapsed=response.elapsed.total_seconds(), attempt=attempt)
+        exchange = to_exchange(response, self.redactor, attempt)
         self.history.append(exchange)
         return exchange
 
     def close(self) -> None:
         self.session.close()
+
+
+def to_exchange(response: requests.Response, redactor: Redactor | None = None,
+                attempt: int = 1) -> Exchange:
+    """The redacted `Exchange` of any requests response (also one sent with plain ``requests``).
+
+    Without a ``redactor`` (which knows the secrets seen so far), tokens and passwords are still
+    recognised by where they sit: the X-Auth-Token header, a "password" key.
+    """
+    r = redactor or Redactor()
+    request = response.request
+    return Exchange(
+        method=request.method or "", url=r.text(request.url or ""),
+        request_headers=r.headers(dict(request.headers)), request_body=r.body(request.body),
+        status=response.status_code, reason=response.reason or "",
+        response_headers=r.headers(dict(response.headers)), response_body=r.body(response.content),
+        elapsed=response.elapsed.total_seconds(), attempt=attempt)
 
 
 def _parse_retry_after(value: str | None) -> float | None:
