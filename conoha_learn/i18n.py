@@ -24,11 +24,13 @@ LANGUAGE_VARIABLE = "CONOHA_LEARN_LANG"
 _chosen: str | None = None
 
 
-def set_language(language: str) -> str:
-    """Speak ``language`` ("ja" or "en") from now on; returns it."""
+def set_language(language: str) -> None:
+    """Speak ``language`` ("ja" or "en") from now on (current_language() tells which is chosen).
+
+    It returns nothing, so a notebook cell that ends with it shows no output.
+    """
     global _chosen
     _chosen = _normalise(language)
-    return _chosen
 
 
 def current_language() -> str:
