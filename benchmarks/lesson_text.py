@@ -14,6 +14,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # Kana, CJK ideographs, CJK punctuation and full-width forms: what a Japanese reader's 字/分 counts.
 JAPANESE_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]")
@@ -125,7 +126,7 @@ def _split_by_headings(markdown: str) -> list[tuple[re.Match | None, str]]:
     return [(m, "\n".join(lines)) for m, lines in parts if m is not None or lines]
 
 
-def _exercise_heading(cells: list, solution_index: int) -> str:
+def _exercise_heading(cells: list[Any], solution_index: int) -> str:
     """The heading line of the exercise whose solution is cell ``solution_index``."""
     for cell in reversed(cells[:solution_index]):
         if cell.cell_type != "markdown":
@@ -143,11 +144,11 @@ def _typed_chars(solution: str, learner: str) -> int:
                if line.strip() and not line.strip().startswith("#") and line.strip() not in given)
 
 
-def tags(cell) -> set[str]:
+def tags(cell: Any) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 
 
-def sections_of(notebook) -> list[Section]:
+def sections_of(notebook: Any) -> list[Section]:
     """The notebook's sections, each with what it asks the learner to read, run and do."""
     sections = [Section("intro", "")]
     cells = notebook.cells

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -89,6 +90,7 @@ def run_notebook(path: Path, delay: float = SIM_DELAY_S) -> dict:
     """Run ``path`` top to bottom against a fresh simulator; each code cell's measured seconds."""
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     from conoha_learn.sim import Simulator
 
@@ -99,7 +101,11 @@ def run_notebook(path: Path, delay: float = SIM_DELAY_S) -> dict:
         client = NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=True,
                                 resources={"metadata": {"path": str(work)}})
         started = time.perf_counter()
-        client.execute(env=_kernel_environment(sim.url.rsplit(":", 1)[1], Path(tmp) / "home"))
+        try:
+            client.execute(env=_kernel_environment(sim.url.rsplit(":", 1)[1], Path(tmp) / "home"))
+        except CellExecutionError as error:  # a broken notebook has no time to measure
+            raise SystemExit(f"{path.name} failed in sim mode, so it was not timed (nothing written); "
+                             f"`pytest tests/test_notebooks.py -k {path.name[:2]}` shows the same:\n{error}")
         wall = time.perf_counter() - started
     cells = [{"sha": source_sha(c.source),
               "seconds": round(_seconds(c.metadata.get("execution", {})), 3) if c.source.strip() else 0.0}
@@ -107,7 +113,7 @@ def run_notebook(path: Path, delay: float = SIM_DELAY_S) -> dict:
     return {"cells": cells, "wall_s": round(wall, 1), "delay_s": delay}
 
 
-def exec_times(notebook, measured: dict | None) -> tuple[list[float], int]:
+def exec_times(notebook: Any, measured: dict | None) -> tuple[list[float], int]:
     """Seconds per code cell of ``notebook`` from a measurement, matched by code; and how many
     cells had no measured time (changed or new since it was measured)."""
     pool: dict[str, list[float]] = {}
@@ -170,7 +176,7 @@ def build_flags_of(path: Path) -> list[bool]:
 
 
 def measure(only: list[str] | None, run: bool, previous: dict, rates: Rates = Rates(),
-            log=print) -> dict:
+            log: Callable[[str], object] = print) -> dict:
     """Every notebook's entry (English and twin); run the selected English ones, reuse the rest."""
     entries, runs = {}, dict(previous.get("runs", {}))
     for path in english_notebooks():
