@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SITE_STAMP := $(VENV)/.site-installed
 
-.PHONY: setup lab lab-ja test sim bench bench-test messages site clean
+.PHONY: setup lab lab-ja test sim bench bench-test bench-lessons messages site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: $(STAMP)  ## speed and memory figures, as tables (a few minutes)
 
 bench-test: $(STAMP)  ## where `make test`'s time goes; nbval per notebook against its floor (slow)
 	$(BIN)/python benchmarks/run.py --suite
+
+# Minutes per notebook and per section: every notebook run in sim mode (real 3 s delays), its text
+# counted, at the rates benchmarks/lesson_text.py states; writes benchmarks/results/lesson_times.json.
+# ARGS="--notebooks 05 09" runs only those; ARGS=--no-run reuses the last run's times; ARGS=--check.
+bench-lessons: $(STAMP)  ## minutes a learner needs per notebook and section (a few minutes)
+	nice $(BIN)/python benchmarks/lesson_times.py $(ARGS)
 
 # The learner-facing messages: extract every _() / N_() text into the template, bring the Japanese
 # catalog up to date with it (new entries come out empty, changed ones fuzzy: translate them), and
