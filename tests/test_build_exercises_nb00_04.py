@@ -10,6 +10,7 @@ import requests
 from exercise_helpers import feedback
 
 import conoha_learn as cl
+from conoha_learn.exercises.evidence import history
 
 BUILD_EXERCISES = ["00.first-call", "01.volume-types", "02.v3-login", "03.find-endpoint",
                    "04.import-key"]
@@ -99,9 +100,9 @@ def v3_body(creds) -> dict:
         "password": creds.password}}}, "scope": {"project": {"id": creds.project_id}}}}
 
 
-def login(creds, body, path="/auth/tokens"):
-    return requests.post(creds.auth_url.rsplit("/v3", 1)[0] + path if path.startswith("/v2")
-                         else creds.auth_url + path, json=body, timeout=10)
+def login(creds, body, path="/v3/auth/tokens"):
+    identity_root = creds.auth_url.rsplit("/v3", 1)[0]
+    return requests.post(identity_root + path, json=body, timeout=10)
 
 
 def test_v3_login_accepts_a_scoped_login_and_its_header_token(conn):
@@ -258,6 +259,13 @@ def test_import_key_accepts_a_fixed_import_and_checks_it_is_there(conn):
     conn.compute.delete_keypair("my-laptop")
     ok, message = feedback("04.import-key", response)
     assert not ok and "not there" in message
+
+
+def test_import_key_accepts_what_conn_post_returned(conn):
+    made = conn.post("compute", "/os-keypairs",
+                     json={"keypair": {"name": "by-conn", "public_key": PUBLIC_KEY}})
+    assert feedback("04.import-key", made)[0]
+    assert feedback("04.import-key", history(conn, "POST", "/os-keypairs")[0])[0]
 
 
 @pytest.mark.parametrize("body, word", [

@@ -31,14 +31,15 @@ NO_SERVICE = N_("that URL is not under any endpoint of your catalog: let conn.ge
 ANSWERED = N_("the request went to the right place, but the answer was {status}: {message}")
 
 
-def call_of(answer: Any, conn: Any) -> Exchange:
-    """The exchange behind ``answer``; a parsed body is traced back to the call that returned it."""
+def call_of(answer: Any, conn: Any, expects: str = GIVE_A_CALL) -> Exchange:
+    """The exchange behind ``answer``; a parsed body (what conn.get/post returned) is traced back
+    to the call that returned it. Unjudgeable(expects) for anything else."""
     if isinstance(answer, (dict, list)) and answer:
         for exchange in reversed(require_connection(conn).history):
             if exchange.response_body == answer:
                 return exchange
-        raise Unjudgeable(_(GIVE_A_CALL))
-    return exchange_of(answer, GIVE_A_CALL)
+        raise Unjudgeable(_(expects))
+    return exchange_of(answer, expects)
 
 
 def service_of(exchange: Exchange, conn: Any) -> tuple[str | None, str]:

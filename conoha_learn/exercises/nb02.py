@@ -53,18 +53,10 @@ LOGIN_PAIR = N_("pass two things, (response, token): what your requests.post(...
 CONOHA_DOMAINS = {"gnc", "default", "Default"}
 
 
-def _user_of(body: Any) -> dict:
-    """The ``auth.identity.password.user`` object of a v3 body, or {} when it has none."""
+def _dig(body: Any, *keys: str) -> dict:
+    """The object at ``body[keys[0]][keys[1]]...``, or {} where the body has none."""
     node = body
-    for key in ("auth", "identity", "password", "user"):
-        node = node.get(key) if isinstance(node, dict) else None
-    return node if isinstance(node, dict) else {}
-
-
-def _scope_project(body: Any) -> dict:
-    """The ``auth.scope.project`` object of a v3 body, or {}."""
-    node = body
-    for key in ("auth", "scope", "project"):
+    for key in keys:
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, dict) else {}
 
@@ -72,7 +64,8 @@ def _scope_project(body: Any) -> dict:
 def _refused(body: Any, conn: Any) -> str:
     """Why Keystone said 401 to a well-formed v3 body: the domain, the user, the tenant, or the
     password (never quoted: the feedback names the field, not its value)."""
-    user, project = _user_of(body), _scope_project(body)
+    user = _dig(body, "auth", "identity", "password", "user")
+    project = _dig(body, "auth", "scope", "project")
     domain = user.get("domain")
     if isinstance(domain, dict) and not {domain.get("name"), domain.get("id")} & CONOHA_DOMAINS:
         return _("Keystone answered 401: the user's domain is not ConoHa's; ConoHa's API users "

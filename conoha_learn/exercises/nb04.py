@@ -10,9 +10,9 @@ from ..i18n import N_, _
 from ..sim.seed import flavors
 from . import exercise, register
 from .answers import require_connection, text
-from .calls import service_of
+from .calls import call_of, service_of
 from .choice import Choice
-from .evidence import exchange_of, header
+from .evidence import GIVE_A_RESPONSE, header
 
 WANTED_VCPUS, WANTED_RAM_MB = 4, 4096
 
@@ -110,7 +110,7 @@ def _refused(exchange: Any, sent: dict | None) -> str:
           N_("Read the error body of the failing call: it names what is wrong. Fix that, send it "
              "again, and read the next answer: there may be a second problem."))
 def import_key(answer: Any, conn: Any) -> str | None:
-    exchange = exchange_of(answer)
+    exchange = call_of(answer, conn, GIVE_A_RESPONSE)
     conn = require_connection(conn)
     sent_to, below = service_of(exchange, conn)
     if sent_to != "compute" or exchange.method != "POST" or below.rstrip("/") != "/os-keypairs":
