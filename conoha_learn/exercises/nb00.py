@@ -1,9 +1,12 @@
-"""Exercises of notebook 00 (start here)."""
+"""Exercises of notebook 00 (start here): two questions, and a first call of the learner's own."""
 
 from __future__ import annotations
 
-from ..i18n import N_
-from . import register
+from typing import Any
+
+from ..i18n import N_, _
+from . import exercise, register
+from .calls import judge_get
 from .choice import Choice, contains
 
 register("00.mode", N_("Which mode talks to the local simulator, with no account?"),
@@ -39,3 +42,27 @@ register("00.secret-file",
                       for word in ("notebook", ".ipynb"))),
                 otherwise=N_("{answer!r} is not one of the four: clouds.yaml, secure.yaml, a "
                              "cassette, a notebook.")))
+
+
+# Near misses of Glance's image list, as the image service's endpoint sees the path.
+IMAGE_PATHS = {
+    "/images": N_("{path} answered {status}: the image service's endpoint has no version in it, "
+                  "so the path starts with the API version, /v2."),
+    "/v2/image": N_("{path} answered {status}: a collection's name is plural, /v2/images."),
+    "/v2": N_("{path} is the API version's own document; the images are one level down."),
+}
+
+
+@exercise("00.first-call",
+          N_("Send your first request yourself: list the OS images with conn.get (service type "
+             "image, path /v2/images) and pass what it returned."),
+          N_('Section 4 listed plans with conn.get("compute", "/flavors"). Images are another '
+             "service: its type is image, and its path starts with the API version."))
+def first_call(answer: Any, conn: Any) -> str | None:
+    return judge_get(answer, conn, service_type="image", path="/v2/images",
+                     other_service=lambda sent_to: _(
+                         "that request went to the {type} service; the OS images are kept by the "
+                         "image service (Glance).").format(type=sent_to),
+                     near_paths=IMAGE_PATHS,
+                     other_path=N_("{path} is not the list of images (the answer was {status}); "
+                                   "the path is /v2/images."))

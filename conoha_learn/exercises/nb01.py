@@ -1,4 +1,4 @@
-"""Exercises of notebook 01 (OpenStack and ConoHa): judged against your own catalog and token."""
+"""Exercises of notebook 01 (OpenStack and ConoHa): judged against your own catalog, token and call."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ..catalog import aliases
 from ..i18n import N_, _
 from . import exercise
 from .answers import CONNECT_FIRST, Unjudgeable, require_connection, text
+from .calls import judge_get
 
 # OpenStack project (the catalog's "name" column, or the project itself) -> its service type.
 PROJECT_TYPES = {
@@ -68,3 +69,28 @@ def tenant_id(answer: Any, conn: Any) -> str | None:
     if given in (user.get("id"), user.get("name")):
         return _("that identifies your API user, not the tenant it works in.")
     return _("that is not the ID of your token's tenant; look at conn.token.project.")
+
+
+# Near misses of Cinder's volume type list, as the block storage endpoint sees the path.
+TYPE_PATHS = {
+    "/volumes": N_("{path} lists your volumes (none yet, so an empty list); the kinds of volume "
+                   "the service offers are its volume types, at /types."),
+    "/volume_types": N_("{path} answered {status}: Cinder's API calls the collection just "
+                        "/types."),
+    "/volume-types": N_("{path} answered {status}: Cinder's API calls the collection just "
+                        "/types."),
+    "/type": N_("{path} answered {status}: a collection's name is plural, /types."),
+}
+
+
+@exercise("01.volume-types",
+          N_("Ask the service that stores boot volumes which volume types it offers: a GET of "
+             "/types with conn.get. Pass what it returned."),
+          N_("Exercise 01.boot-volumes found that service's type in your catalog. conn.get takes "
+             "the type, then the path: conn.get(type, \"/types\")."))
+def volume_types(answer: Any, conn: Any) -> str | None:
+    return judge_get(answer, conn, service_type="block-storage", path="/types",
+                     other_service=lambda sent_to: _(WHAT_IT_STORES.get(sent_to, NOT_BLOCK_STORAGE)),
+                     near_paths=TYPE_PATHS,
+                     other_path=N_("{path} is not the list of volume types (the answer was "
+                                   "{status}); the path is /types."))

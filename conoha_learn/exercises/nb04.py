@@ -1,15 +1,18 @@
-"""Exercises of notebook 04 (Nova: plans, images, keys and security groups)."""
+"""Exercises of notebook 04 (Nova: plans, images, keys and security groups), and a failing call to fix."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..errors import ConohaLearnError
+from ..errors import ConohaLearnError, NotFound
 from ..i18n import N_, _
 from ..sim.seed import flavors
 from . import exercise, register
-from .answers import text
+from .answers import require_connection, text
+from .calls import call_of, service_of
 from .choice import Choice
+from .evidence import GIVE_A_RESPONSE, header
 
 WANTED_VCPUS, WANTED_RAM_MB = 4, 4096
 
@@ -64,3 +67,69 @@ register("04.https-preset",
                     ("ipv4v6-icmp", N_("{answer} lets in ICMP (ping) only."))),
                 otherwise=N_("{answer!r} is not one of the presets: default, IPv4v6-SSH, "
                              "IPv4v6-Web, IPv4v6-ICMP.")))
+
+
+# --- fixing a failing call: a key pair import (a build exercise) ------------------------------
+
+KEYPAIR_NAME = re.compile(r"[A-Za-z0-9 _.-]+")  # what Nova accepts (the simulator's rule, Nova's)
+
+
+def _keypair_sent(body: Any) -> dict | None:
+    """The ``keypair`` object of the request body, or None when the body has no such wrapper."""
+    inner = body.get("keypair") if isinstance(body, dict) else None
+    return inner if isinstance(inner, dict) else None
+
+
+def _refused(exchange: Any, sent: dict | None) -> str:
+    """Why Nova refused the import, from the request that was really sent."""
+    if exchange.status == 401:
+        if header(exchange, "X-Auth-Token") is None:
+            return _("Nova answered 401: the request carried no token. Send it in the "
+                     "X-Auth-Token header: headers={\"X-Auth-Token\": conn.token.id}.")
+        return _("Nova answered 401: the token in X-Auth-Token was refused; use conn.token.id.")
+    if sent is None:
+        return _("Nova answered {status}: the body's fields must sit inside a \"keypair\" "
+                 "object: {{\"keypair\": {{\"name\": ..., \"public_key\": ...}}}}.").format(
+                     status=exchange.status)
+    name = sent.get("name")
+    if exchange.status == 400 and isinstance(name, str) and (
+            not KEYPAIR_NAME.fullmatch(name) or name.strip() != name):
+        return _("Nova answered 400: the name {name!r} has characters Nova does not allow; use "
+                 "letters, digits, spaces, '_', '.' or '-'.").format(name=name)
+    if exchange.status == 409:
+        return _("Nova answered 409: a key pair called {name!r} exists already (names are unique "
+                 "per API user); choose another name.").format(name=name)
+    return _("Nova answered {status}: read the message in response.json() and fix what it "
+             "names.").format(status=exchange.status)
+
+
+@exercise("04.import-key",
+          N_("Fix the failing call: import laptop-key.pub (public_file) as a new key pair with "
+             "POST /os-keypairs, so that Nova accepts it. Pass the response, then delete the key "
+             "pair."),
+          N_("Read the error body of the failing call: it names what is wrong. Fix that, send it "
+             "again, and read the next answer: there may be a second problem."))
+def import_key(answer: Any, conn: Any) -> str | None:
+    exchange = call_of(answer, conn, GIVE_A_RESPONSE)
+    conn = require_connection(conn)
+    sent_to, below = service_of(exchange, conn)
+    if sent_to != "compute" or exchange.method != "POST" or below.rstrip("/") != "/os-keypairs":
+        return _("a key pair is made with POST /os-keypairs on the compute endpoint; yours was "
+                 "{method} {path}.").format(method=exchange.method, path=below)
+    sent = _keypair_sent(exchange.request_body)
+    if exchange.status >= 400:
+        return _refused(exchange, sent)
+    made = exchange.response_body.get("keypair", {}) if isinstance(exchange.response_body, dict) else {}
+    if sent is None or not sent.get("public_key") or "private_key" in made:
+        return _("Nova accepted it, but generated the pair itself and sent the private key over "
+                 "the network: import yours instead, with \"public_key\" set to the contents of "
+                 "public_file.")
+    try:
+        stored = conn.get("compute", f"/os-keypairs/{made.get('name')}")["keypair"]
+    except NotFound:
+        return _("Nova said it made {name!r}, but it is not there now: pass the response before "
+                 "you delete the key pair.").format(name=made.get("name"))
+    if stored.get("fingerprint") != made.get("fingerprint"):
+        return _("a key pair called {name!r} exists, but not the one this response made (its "
+                 "fingerprint differs).").format(name=made.get("name"))
+    return None
