@@ -34,9 +34,9 @@ def _segments(exchange: Exchange, conn: Any) -> list[str] | None:
     """The URL's path after the object-store endpoint, as names: [] for the account,
     [container] for a container, [container, 'a', 'b'] for object 'a/b'. None when the request
     did not go to this catalog's object-store endpoint."""
-    base = urlsplit(conn.endpoint("object-store")).path.rstrip("/")
-    path = path_of(exchange)
-    if urlsplit(exchange.url).netloc != urlsplit(conn.endpoint("object-store")).netloc or \
+    endpoint = urlsplit(conn.endpoint("object-store"))
+    base, path = endpoint.path.rstrip("/"), path_of(exchange)
+    if urlsplit(exchange.url).netloc != endpoint.netloc or \
             not (path == base or path.startswith(base + "/")):
         return None
     rest = path[len(base):].strip("/")
