@@ -47,7 +47,8 @@ NESTED_KINDS = {
     ("token", "id"): "TOKEN",
 }
 # NOISE_HEADERS (http.py) are left out of cassettes too, so that recording twice gives the same
-# file; Content-Length is recomputed on load. SECRET_HEADERS (redact.py) carry tokens.
+# file; Content-Length is recomputed on load (a HEAD's is kept). SECRET_HEADERS (redact.py) carry
+# tokens.
 # Secrets recognised by shape, wherever they are (a safety net for places no rule foresaw).
 SHAPES = [
     ("TOKEN", re.compile(r"gAAAAA[A-Za-z0-9_\-]{20,}=*")),  # Keystone Fernet tokens
@@ -184,10 +185,25 @@ def _kind(key: str, parent: str) -> str | None:
     return FIELD_KINDS.get(lowered) or NESTED_KINDS.get((parent, lowered))
 
 
+def request_body(request: Any) -> Any:
+    """A vcrpy request's body as text or bytes. A body sent as a file or an iterator (uploads
+    such as ``openstack object create``) comes back from vcrpy as a fresh BytesIO or iterator on
+    every read; its bytes are what is scrubbed and saved."""
+    body = request.body
+    if hasattr(body, "getvalue"):
+        return body.getvalue()
+    if hasattr(body, "__next__"):
+        chunks = list(body)
+        if all(isinstance(chunk, int) for chunk in chunks):  # iterating bytes gives ints
+            return bytes(chunks)
+        return b"".join(chunk.encode() if isinstance(chunk, str) else bytes(chunk) for chunk in chunks)
+    return body
+
+
 def learn_interactions(scrubber: Scrubber, interactions: list[tuple[Any, dict]]) -> None:
     """Teach ``scrubber`` the secrets of vcrpy (request, response) pairs, in order."""
     for request, response in interactions:
-        scrubber.learn_body(request.body)
+        scrubber.learn_body(request_body(request))
         scrubber.learn_headers(dict(request.headers))
         scrubber.learn_headers(response.get("headers") or {})
         scrubber.learn_body((response.get("body") or {}).get("string"))
@@ -200,10 +216,16 @@ def scrub_interaction(request: Any, response: dict, scrubber: Scrubber) -> tuple
     request.headers = {name: scrubber.header(name, header_text(value))
                        for name, value in request.headers.items()
                        if name.lower() not in NOISE_HEADERS}
-    request.body = scrubber.body(request.body)
+    request.body = scrubber.body(request_body(request))
+    # Saved as the bytes they are: else vcrpy would wrap them in a BytesIO or an iterator again,
+    # which its YAML writer cannot save (vcrpy keeps these flags private; there is no public way).
+    request._was_file = request._was_iter = False
+    # A HEAD's Content-Length is the size of what a GET would send (an object's), not of its
+    # empty body, so it is kept; every other one is recomputed from the body on load.
+    noise = NOISE_HEADERS - {"content-length"} if request.method == "HEAD" else NOISE_HEADERS
     response["headers"] = {name: [scrubber.header(name, header_text(v)) for v in values]
                            for name, values in (response.get("headers") or {}).items()
-                           if name.lower() not in NOISE_HEADERS}
+                           if name.lower() not in noise}
     body = response.setdefault("body", {})
     body["string"] = scrubber.body(body.get("string"))
     return request, response
