@@ -89,12 +89,6 @@ def test_06_a_server_that_is_gone_is_noticed(conn, sdk, osc_vm):
     assert not ok and "still exist" in message
 
 
-def test_06_wrong_kinds_are_refused_with_what_to_pass(conn):
-    for wrong in WRONG_KINDS:
-        ok, message = feedback("06.find-by-name", wrong)
-        assert not ok and "requests" in message
-
-
 # --- 07.sdk-volume: an additional volume made with openstacksdk ----------------------------------
 
 def _sdk_volume(sdk, wait=True, **asked):
@@ -150,10 +144,6 @@ def test_07_a_volume_still_creating_is_noticed(sim, sdk):
     assert not ok and "wait until it is available" in message
 
 
-def test_07_wrong_kinds_are_refused_with_what_to_pass(conn):
-    for wrong in (*WRONG_KINDS, {"id": "x", "status": "available"}):
-        ok, message = feedback("07.sdk-volume", wrong)
-        assert not ok and "volume object" in message
 
 
 # --- 08.fix-conflict: after the 409, the request that fits the state ------------------------------
@@ -219,7 +209,12 @@ def test_08_starting_before_the_stop_is_done_is_named(sim, conn, trouble):
     assert not ok and "did not wait" in message
 
 
-def test_08_wrong_kinds_are_refused_with_what_to_pass(conn):
-    for wrong in WRONG_KINDS:
-        ok, message = feedback("08.fix-conflict", wrong)
-        assert not ok and "requests" in message
+# --- every checker: an answer of the wrong kind is refused, saying what to pass ----------------
+
+@pytest.mark.parametrize("name, says", [("06.find-by-name", "requests"),
+                                        ("07.sdk-volume", "volume object"),
+                                        ("08.fix-conflict", "requests")])
+def test_wrong_kinds_are_refused_with_what_to_pass(conn, name, says):
+    for wrong in (*WRONG_KINDS, {"id": "x", "status": "available"}):
+        ok, message = feedback(name, wrong)
+        assert not ok and says in message

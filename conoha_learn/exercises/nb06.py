@@ -1,4 +1,4 @@
-"""Exercises of notebook 06 (python-openstackclient): its config, and the REST calls behind a command."""
+"""Exercises of notebook 06 (python-openstackclient): its settings, the REST calls of a command."""
 
 from __future__ import annotations
 
