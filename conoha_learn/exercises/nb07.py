@@ -1,10 +1,13 @@
-"""Exercises of notebook 07 (SDKs and real tools)."""
+"""Exercises of notebook 07 (SDKs and real tools): a volume made with openstacksdk, SDK names."""
 
 from __future__ import annotations
 
-from ..i18n import N_
-from . import register
-from .answers import as_is
+from typing import Any
+
+from ..errors import NotFound
+from ..i18n import N_, _
+from . import exercise, register
+from .answers import Unjudgeable, as_is, require_connection
 from .choice import Choice
 
 SDK_BY_LANGUAGE = {
@@ -39,3 +42,44 @@ register("07.sdk-wait",
                                  "fails fast on ERROR)."))
                       for other in ("wait_for_status", "wait_for_delete"))),
                 otherwise=N_("{name!r} is not it: look at how the notebook waited for ACTIVE.")))
+
+
+# The additional volume (追加ストレージ) the build exercise asks for; ConoHa sells additional
+# volumes of 200 GB and more, of type c3j1-ds02-add (the simulator's seed.py lists the types).
+WANTED_VOLUME = {"name": "sdk-data", "size": 200, "volume_type": "c3j1-ds02-add"}
+GIVE_A_VOLUME = N_("pass the volume object openstacksdk gave you (what create_volume or "
+                   "wait_for_status returned).")
+
+
+@exercise("07.sdk-volume",
+          N_("With openstacksdk, create an additional volume of 200 GB, type c3j1-ds02-add, named "
+             "sdk-data; wait until it is available, and pass the SDK's volume object to cl.check."),
+          N_("sdk.block_storage.create_volume(...) without image_id makes an empty volume; "
+             "sdk.block_storage.wait_for_status(...) returns it again, up to date."))
+def sdk_volume(answer: Any, conn: Any) -> str | None:
+    # An SDK resource has attributes, not keys: a dict or a string is not what the SDK returns.
+    volume_id = getattr(answer, "id", None)
+    if not isinstance(volume_id, str) or not hasattr(answer, "volume_type"):
+        raise Unjudgeable(_(GIVE_A_VOLUME))
+    try:  # the volume as the cloud has it now, read through the API (not the SDK's copy)
+        now = require_connection(conn).get("block-storage", f"/volumes/{volume_id}")["volume"]
+    except NotFound:
+        return _("your project has no volume {id}: was it deleted already?").format(id=volume_id)
+    if now["volume_type"] != WANTED_VOLUME["volume_type"]:
+        if str(now["volume_type"]).endswith("-boot"):
+            return _("{type} is the type of a boot volume; an additional volume is "
+                     "c3j1-ds02-add.").format(type=now["volume_type"])
+        return _("its type is {type}, not c3j1-ds02-add.").format(type=now["volume_type"])
+    if now["size"] != WANTED_VOLUME["size"]:
+        return _("it is {size} GB; an additional volume of 200 GB was asked (ConoHa sells 200, "
+                 "500, 1000 GB and more).").format(size=now["size"])
+    if now["name"] != WANTED_VOLUME["name"]:
+        return _("it is named {name!r}, not 'sdk-data'.").format(name=now["name"])
+    if now["status"] != "available":
+        return _("it is {status} now: wait until it is available "
+                 "(sdk.block_storage.wait_for_status).").format(status=now["status"])
+    if getattr(answer, "status", None) != "available":
+        return _("the volume is available, but your object still says {status!r}: an SDK object "
+                 "is a copy of one answer. Pass the one wait_for_status returned.").format(
+                     status=getattr(answer, "status", None))
+    return None

@@ -1,13 +1,15 @@
-"""Exercises of notebook 08 (when things go wrong)."""
+"""Exercises of notebook 08 (when things go wrong): fixing a 409, what to retry, idempotence."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..errors import NotFound
 from ..i18n import N_, _
 from . import exercise, register
-from .answers import Unjudgeable, collection
+from .answers import Unjudgeable, collection, require_connection
 from .choice import Choice
+from .evidence import exchange_of, path_of
 
 RETRY_LATER = {429, 503}
 
@@ -114,4 +116,60 @@ def idempotent(answer: Any, conn: Any) -> str | None:
     for method in ("GET", "DELETE", "PUT"):
         if method not in methods:
             return _(MISSING_METHOD[method])
+    return None
+
+
+SERVER_ACTIONS = ("os-start", "os-stop", "reboot")  # Nova's names for the power actions
+
+
+def _stop_under_way(conn: Any, exchange: Any) -> bool:
+    """Whether the server of ``exchange``'s URL is stopping or stopped now (read through the API).
+
+    Nova's 409 cannot tell: while a stop is under way the server is still in vm_state active
+    (task_state powering-off), so "start" is refused in the same words as on a running server.
+    """
+    server_path = path_of(exchange).removesuffix("/action")
+    server_id = server_path.rsplit("/", 1)[-1]
+    try:
+        server = require_connection(conn).get("compute", f"/servers/{server_id}")["server"]
+    except NotFound:
+        return False
+    return server.get("OS-EXT-STS:task_state") == "powering-off" or server["status"] == "SHUTOFF"
+
+
+@exercise("08.fix-conflict",
+          N_("Section 4's start got a 409: trouble-1 is running. Restart it cold with your own "
+             "requests: stop it, and once it is stopped, start it. Pass the response of your "
+             "start."),
+          N_('A power action is POST /servers/{id}/action with a body such as {"os-stop": None}. '
+             'conn.compute.wait(server, "SHUTOFF") waits until it is stopped.'))
+def fix_conflict(answer: Any, conn: Any) -> str | None:
+    exchange = exchange_of(answer)
+    if exchange.method != "POST" or not path_of(exchange).endswith("/action"):
+        return _("a server action is POST /servers/{{id}}/action with the action in the body; "
+                 "yours was {method} {path}.").format(method=exchange.method,
+                                                     path=path_of(exchange))
+    body = exchange.request_body
+    if not isinstance(body, dict) or len(body) != 1:
+        return _('the body names exactly one action, like {"os-start": None}.')
+    (action,) = body
+    if action not in SERVER_ACTIONS:
+        return _("Nova has no action {action!r}: its names are os-stop and os-start, with the "
+                 "os- prefix.").format(action=action)
+    if action == "os-stop":
+        return _("that is the stop; once the server is SHUTOFF, send os-start and pass that "
+                 "response.")
+    if action != "os-start":
+        return _("{action} restarts a running server in one step; this task asks for a stop and "
+                 "then a start.").format(action=action)
+    if exchange.status == 409:
+        if _stop_under_way(conn, exchange):
+            return _("you did not wait: the stop was still under way when you sent the start "
+                     "(Nova says vm_state active until it is done). Wait until the server is "
+                     "SHUTOFF, then start it.")
+        return _("you sent the same request again: the server is still running, and Nova "
+                 "answers 409 until its state changes. Stop it first.")
+    if exchange.status != 202:
+        return _("Nova answered {status}; read its message in the response.").format(
+            status=exchange.status)
     return None
