@@ -125,6 +125,9 @@ def test_openstackclient_reads_the_cloud(sim):
     catalog = {row["Name"]: row for row in osc_json(sim, "catalog", "list")}
     assert catalog["nova"]["Type"] == "compute" and sim.url in json.dumps(catalog["nova"]["Endpoints"])
     assert "g2l-t-c4m4" in {row["Name"] for row in osc_json(sim, "flavor", "list")}
+    # `flavor show NAME` also reads the plan's extra specs (none in the simulator)
+    shown = osc_json(sim, "flavor", "show", "g2l-t-c4m4")
+    assert shown["vcpus"] == 4 and shown["properties"] in ({}, "")
     assert "vmi-rocky-9-amd64" in {row["Name"] for row in osc_json(sim, "image", "list")}
     assert osc_json(sim, "server", "list") == []
 

@@ -125,6 +125,12 @@ def test_flavor_paging_and_errors(api, sim):
     assert api.get(f"{compute(sim)}/flavors", params={"minRam": "lots"}).status_code == 400
 
 
+def test_flavor_extra_specs_are_empty_and_404_for_an_unknown_plan(api, sim):
+    plan = api.get(f"{compute(sim)}/flavors").json()["flavors"][0]["id"]
+    assert api.get(f"{compute(sim)}/flavors/{plan}/os-extra_specs").json() == {"extra_specs": {}}
+    assert api.get(f"{compute(sim)}/flavors/no-such-flavor/os-extra_specs").status_code == 404
+
+
 # --- key pairs --------------------------------------------------------------------------------
 
 def test_generated_keypair_shows_its_private_key_once(api, sim):

@@ -44,9 +44,20 @@ def list_flavors_detail(call: Call) -> Reply:
     return _flavors(call, _flavor_detail, "flavors/detail")
 
 
-def show_flavor(call: Call) -> Reply:
+def _flavor_by_id(call: Call) -> dict:
     flavor_id = call.args["flavor_id"]
     flavor = next((f for f in seed.flavors() if f["id"] == flavor_id), None)
     if flavor is None:
         raise ApiError(404, f"Flavor {fields.clip(flavor_id)} could not be found.")
-    return Reply({"flavor": _flavor_detail(call, flavor)})
+    return flavor
+
+
+def show_flavor(call: Call) -> Reply:
+    return Reply({"flavor": _flavor_detail(call, _flavor_by_id(call))})
+
+
+def show_extra_specs(call: Call) -> Reply:
+    """A plan's extra specs (`openstack flavor show` asks for them): none here. ConoHa's own
+    extra specs are not published, so the simulator answers an empty set (docs/fidelity.md)."""
+    _flavor_by_id(call)
+    return Reply({"extra_specs": {}})

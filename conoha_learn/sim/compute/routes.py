@@ -5,7 +5,7 @@ in the path."""
 from __future__ import annotations
 
 from ..call import Route
-from .flavors import list_flavors, list_flavors_detail, show_flavor
+from .flavors import list_flavors, list_flavors_detail, show_extra_specs, show_flavor
 from .keypairs import create_keypair, delete_keypair, list_keypairs, show_keypair
 from .metadata import (delete_metadata_item, merge_metadata, replace_metadata, set_metadata_item,
                        show_metadata, show_metadata_item)
@@ -20,6 +20,7 @@ API = [
     ("GET", "/flavors", list_flavors),
     ("GET", "/flavors/detail", list_flavors_detail),
     ("GET", "/flavors/<flavor_id>", show_flavor),
+    ("GET", "/flavors/<flavor_id>/os-extra_specs", show_extra_specs),
     ("GET", "/servers", list_servers),
     ("POST", "/servers", create_server),
     ("GET", "/servers/detail", list_servers_detail),
