@@ -149,3 +149,27 @@ def test_a_run_measures_each_cells_wall_time(tmp_path):
     assert 1.5 <= run["cells"][1]["seconds"] < 30
     assert run["cells"][0]["seconds"] < run["cells"][1]["seconds"] and run["cells"][2]["seconds"] == 0
     assert run["wall_s"] >= 1.5
+
+
+TEACHING = {"en": (ROOT / "docs" / "teaching.md", "| minutes, English |", "| minutes, Japanese |"),
+            "ja": (ROOT / "docs" / "teaching.ja.md", "| 分（英語版） |", "| 分（日本語版） |")}
+
+
+@pytest.mark.parametrize("language", TEACHING)
+def test_the_seminar_tracks_in_teaching_md_state_the_measured_minutes(results, language):
+    """docs/teaching(.ja).md's per-notebook table and each track's total are the measured ones."""
+    path, english_row, japanese_row = TEACHING[language]
+    text = path.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines()
+                  if line.startswith(("| notebook |", "| ノートブック |")))
+    numbers = [cell.strip() for cell in header.strip("|").split("|")[1:]]
+    for row_label, folder in ((english_row, "notebooks"), (japanese_row, "notebooks/ja")):
+        row = next(line for line in text.splitlines() if line.startswith(row_label))
+        stated = [int(cell) for cell in row.strip("|").split("|")[1:]]
+        measured = [next(e["minutes"] for k, e in results["notebooks"].items()
+                         if k.startswith(f"{folder}/{n}_")) for n in numbers]
+        assert stated == measured, f"{path.name}: the row {row_label!r} should read {measured}"
+    assert len(numbers) == len(ENGLISH), f"{path.name}: the table lacks a notebook"
+    totals = [int(t) for t in re.findall(r"^\| \*\*(\d+)\*\* \|", text, re.M)]
+    measured_totals = [sum(b["minutes"] for b in blocks) for blocks in results["tracks"].values()]
+    assert totals == measured_totals, f"{path.name}: the tracks' totals should be {measured_totals}"
