@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 import conoha_learn as cl
@@ -30,3 +33,16 @@ def test_right_answer():
 def test_unknown_exercise_lists_the_known_ones():
     with pytest.raises(KeyError, match="00.mode"):
         cl.check("99.nothing", 1)
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_makes_the_learner_build_something(path):
+    """Each notebook checks at least one build exercise of its own (the learner does, the checker
+    judges what was sent or made), and every exercise it checks exists."""
+    checked = set(re.findall(r'cl\.check\(\\?"(\d\d\.[\w-]+)\\?"', path.read_text(encoding="utf-8")))
+    assert checked <= set(exercises.names()), f"unknown exercises: {checked - set(exercises.names())}"
+    own_builds = {name for name in exercises.names(builds=True) if name.startswith(path.name[:2] + ".")}
+    assert checked & own_builds, f"{path.name} checks no build exercise of its own"

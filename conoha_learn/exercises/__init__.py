@@ -35,6 +35,7 @@ class Exercise:
     question: str   # msgids, translated when shown
     hint: str
     checker: Checker
+    builds: bool = False  # the learner builds something and the checker judges what was done
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,19 @@ class Feedback:
 _EXERCISES: dict[str, Exercise] = {}
 
 
-def register(name: str, question: str, hint: str, checker: Checker) -> Checker:
-    """Register ``checker`` (a `Choice` or a function) under ``name`` (``"<notebook>.<slug>"``)."""
-    _EXERCISES[name] = Exercise(name, question, hint, checker)
+def register(name: str, question: str, hint: str, checker: Checker, *,
+             builds: bool = False) -> Checker:
+    """Register ``checker`` (a `Choice` or a function) under ``name`` (``"<notebook>.<slug>"``);
+    ``builds`` marks an exercise that judges what the learner really sent or made."""
+    _EXERCISES[name] = Exercise(name, question, hint, checker, builds)
     return checker
 
 
-def exercise(name: str, question: str, hint: str) -> Callable[[Checker], Checker]:
+def exercise(name: str, question: str, hint: str, *,
+             builds: bool = False) -> Callable[[Checker], Checker]:
     """Register the decorated function as the checker of ``name``."""
     def decorate(checker: Checker) -> Checker:
-        return register(name, question, hint, checker)
+        return register(name, question, hint, checker, builds=builds)
     return decorate
 
 
@@ -106,7 +110,7 @@ def _load() -> None:
                 importlib.import_module(f"{__name__}.{module.name}")
 
 
-def names() -> list[str]:
-    """Every exercise's name."""
+def names(*, builds: bool = False) -> list[str]:
+    """Every exercise's name; with ``builds=True`` only the build-something ones."""
     _load()
-    return sorted(_EXERCISES)
+    return sorted(name for name, ex in _EXERCISES.items() if ex.builds or not builds)

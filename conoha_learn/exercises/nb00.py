@@ -57,7 +57,8 @@ IMAGE_PATHS = {
           N_("Send your first request yourself: list the OS images with conn.get (service type "
              "image, path /v2/images) and pass what it returned."),
           N_('Section 4 listed plans with conn.get("compute", "/flavors"). Images are another '
-             "service: its type is image, and its path starts with the API version."))
+             "service: its type is image, and its path starts with the API version."),
+          builds=True)
 def first_call(answer: Any, conn: Any) -> str | None:
     return judge_get(answer, conn, service_type="image", path="/v2/images",
                      other_service=lambda sent_to: _(

@@ -87,7 +87,8 @@ TYPE_PATHS = {
           N_("Ask the service that stores boot volumes which volume types it offers: a GET of "
              "/types with conn.get. Pass what it returned."),
           N_("Exercise 01.boot-volumes found that service's type in your catalog. conn.get takes "
-             "the type, then the path: conn.get(type, \"/types\")."))
+             "the type, then the path: conn.get(type, \"/types\")."),
+          builds=True)
 def volume_types(answer: Any, conn: Any) -> str | None:
     return judge_get(answer, conn, service_type="block-storage", path="/types",
                      other_service=lambda sent_to: _(WHAT_IT_STORES.get(sent_to, NOT_BLOCK_STORAGE)),

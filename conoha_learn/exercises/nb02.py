@@ -101,7 +101,8 @@ def _token_problem(response: Any, token: Any) -> str | None:
              "tenant scope) and POST it with plain requests to creds.auth_url + \"/auth/tokens\". "
              "Pass (response, token)."),
           N_("Section 3 shows the shape: auth.identity (methods and password.user) and auth.scope "
-             "(project.id). Take every value from creds; the token is in a response header."))
+             "(project.id). Take every value from creds; the token is in a response header."),
+          builds=True)
 def v3_login(answer: Any, conn: Any) -> str | None:
     if not isinstance(answer, tuple) or len(answer) != 2:
         raise Unjudgeable(_(LOGIN_PAIR))

@@ -109,7 +109,8 @@ def _call(function: Callable, *args: Any) -> tuple[Any, str | None]:
              "sends it (conn.token.catalog). Pass the function."),
           N_("Loop over the services; keep the one whose \"type\" is service_type; in its "
              "\"endpoints\", return the \"url\" of the one whose \"interface\" and \"region\" are "
-             "the ones asked for. Never take a service by its name, nor an endpoint by position."))
+             "the ones asked for. Never take a service by its name, nor an endpoint by position."),
+          builds=True)
 def find_endpoint(answer: Any, conn: Any) -> str | None:
     if not callable(answer):
         raise Unjudgeable(_(GIVE_A_FUNCTION))

@@ -108,7 +108,8 @@ def _refused(exchange: Any, sent: dict | None) -> str:
              "POST /os-keypairs, so that Nova accepts it. Pass the response, then delete the key "
              "pair."),
           N_("Read the error body of the failing call: it names what is wrong. Fix that, send it "
-             "again, and read the next answer: there may be a second problem."))
+             "again, and read the next answer: there may be a second problem."),
+          builds=True)
 def import_key(answer: Any, conn: Any) -> str | None:
     exchange = call_of(answer, conn, GIVE_A_RESPONSE)
     conn = require_connection(conn)

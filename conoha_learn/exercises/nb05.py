@@ -196,7 +196,8 @@ def _server_problem(server: dict | None, volume_id: str | None) -> str | None:
              "(volume_response, server_response)."),
           N_("Volume: {\"volume\": {\"size\", \"volume_type\", \"imageRef\"}}. Poll GET "
              "/volumes/{id} until \"available\". Server: flavorRef, block_device_mapping_v2 "
-             "with that volume's id as uuid and boot_index 0, metadata.instance_name_tag."))
+             "with that volume's id as uuid and boot_index 0, metadata.instance_name_tag."),
+          builds=True)
 def create_by_hand(answer: Any, conn: Any) -> str | None:
     volume_exchange, server_exchange = _pair(answer)
     if _is_post_to(volume_exchange, "servers") and _is_post_to(server_exchange, "volumes"):

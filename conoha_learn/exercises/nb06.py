@@ -61,7 +61,8 @@ SERVER_NAME = "osc-vm"  # the server section 4 of the notebook made with the CLI
           N_("Send yourself, with plain requests, the request that `openstack server show osc-vm` "
              "uses to find the server by its name, and pass the response to cl.check."),
           N_('rest_calls("server show osc-vm") lists it: the call after the 404. The URL starts '
-             'with conn.endpoint("compute"); the token goes in the X-Auth-Token header.'))
+             'with conn.endpoint("compute"); the token goes in the X-Auth-Token header.'),
+          builds=True)
 def find_by_name(answer: Any, conn: Any) -> str | None:
     exchange = exchange_of(answer)
     compute = urlsplit(require_connection(conn).endpoint("compute")).path.rstrip("/")

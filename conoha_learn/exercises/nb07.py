@@ -55,7 +55,8 @@ GIVE_A_VOLUME = N_("pass the volume object openstacksdk gave you (what create_vo
           N_("With openstacksdk, create an additional volume of 200 GB, type c3j1-ds02-add, named "
              "sdk-data; wait until it is available, and pass the SDK's volume object to cl.check."),
           N_("sdk.block_storage.create_volume(...) without image_id makes an empty volume; "
-             "sdk.block_storage.wait_for_status(...) returns it again, up to date."))
+             "sdk.block_storage.wait_for_status(...) returns it again, up to date."),
+          builds=True)
 def sdk_volume(answer: Any, conn: Any) -> str | None:
     # An SDK resource has attributes, not keys: a dict or a string is not what the SDK returns.
     volume_id = getattr(answer, "id", None)

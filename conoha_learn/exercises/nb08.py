@@ -142,7 +142,8 @@ def _stop_under_way(conn: Any, exchange: Any) -> bool:
              "requests: stop it, and once it is stopped, start it. Pass the response of your "
              "start."),
           N_('A power action is POST /servers/{id}/action with a body such as {"os-stop": None}. '
-             'conn.compute.wait(server, "SHUTOFF") waits until it is stopped.'))
+             'conn.compute.wait(server, "SHUTOFF") waits until it is stopped.'),
+          builds=True)
 def fix_conflict(answer: Any, conn: Any) -> str | None:
     exchange = exchange_of(answer)
     if exchange.method != "POST" or not path_of(exchange).endswith("/action"):

@@ -72,7 +72,8 @@ def _media_type(content_type: str | None) -> str:
              "content is the text 'Hello, object storage!' and a newline, with the Content-Type "
              "text/plain. Pass the response of your upload."),
           N_("Two PUTs: first the container's URL, then the object's URL with the bytes as the "
-             "body (data=...) and a Content-Type header. Sections 3 and 4 do the same."))
+             "body (data=...) and a Content-Type header. Sections 3 and 4 do the same."),
+          builds=True)
 def upload(answer: Any, conn: Any) -> str | None:
     exchange = exchange_of(answer, GIVE_THE_UPLOAD)
     conn = require_connection(conn)
@@ -133,7 +134,8 @@ def _stored_object_problem(exchange: Exchange, conn: Any) -> str | None:
           N_("Make the container exercise-09 public, so that anyone can GET its object greeting "
              "without a token. Pass the response of the request that made it public."),
           N_("A read ACL belongs to the container: POST its URL with the header X-Container-Read "
-             "and the value that means 'any referrer'. Section 8 shows it."))
+             "and the value that means 'any referrer'. Section 8 shows it."),
+          builds=True)
 def public_container(answer: Any, conn: Any) -> str | None:
     exchange = exchange_of(answer, GIVE_THE_ACL_REQUEST)
     conn = require_connection(conn)
