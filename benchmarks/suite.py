@@ -1,12 +1,14 @@
 """`make test`, broken down: where its minutes go, and nbval's time per notebook against a floor.
 
 Three runs, each once, timed from the outside (wall clock) and from the inside (pytest's JUnit XML,
-whose per-test time is set-up + call + tear-down):
+whose per-test time is set-up + call + tear-down). Each runs in one process, where `make test`
+spreads the same tests over several (TEST_WORKERS in the Makefile): a test's time here is its own,
+not its share of a busy machine.
 
 1. ``pytest`` over tests/ (as `make test` runs it), grouped by file and by family (sim_*, lib_*,
    cassette*, exercises*, browser, Binder, ...). ``--tests-junit FILE`` reuses the XML of an earlier
    ``pytest --junitxml=FILE`` run instead: the slowest part need not run twice.
-2. nbval over notebooks/ exactly as `make test` runs it: the seconds of each notebook's cells
+2. nbval over notebooks/ as `make test` runs it: the seconds of each notebook's cells
    (the first cell's include starting the notebook's kernel).
 3. The floor: for each notebook, a throwaway notebook with the same number of empty code cells,
    run through nbval the same way (same options, current environment's kernel) from a temporary
@@ -31,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:python"]  # as the Makefile's test target
+NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:python"]  # as the Makefile's test target, less -n
 TIMEOUT = 3600  # s, per pytest run: bounded even if something hangs
 FAMILIES = [  # (prefix of a tests/ file name, family); first match wins
     ("test_sim_", "simulator (test_sim_*)"), ("test_lib_", "library (test_lib_*)"),

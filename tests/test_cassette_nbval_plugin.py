@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from types import SimpleNamespace
 
-from conoha_learn.cassette import nbval_plugin, replaying_for_nbval
+from conoha_learn.cassette import STARTUP_FILE, kernel_startup_dir, nbval_plugin, replaying_for_nbval
 
 
 def item(path: Path) -> SimpleNamespace:
@@ -42,3 +42,23 @@ def test_a_notebook_kernel_starts_replaying_its_cassette_and_the_environment_com
         startup = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup"
         assert "activate_from_environment()" in next(startup.iterdir()).read_text(encoding="utf-8")
     assert dict(os.environ) == before
+
+
+
+def test_the_start_up_file_is_written_only_when_it_differs_and_then_whole(tmp_path, monkeypatch):
+    """nbval's workers share one such folder (`make test` runs them in parallel): a kernel may be
+    reading the file while another worker starts, so a good file is left alone, and a stale one
+    replaced by a new file (renamed over it), never rewritten in place."""
+    startup = kernel_startup_dir(tmp_path) / "profile_default" / "startup"
+    (path,) = startup.iterdir()
+    written = []
+    monkeypatch.setattr(Path, "write_text", lambda self, *args, **kwargs: written.append(self))
+    kernel_startup_dir(tmp_path)
+    assert written == []
+    monkeypatch.undo()
+    path.write_text("stale", encoding="utf-8")
+    stale = path.stat().st_ino
+    kernel_startup_dir(tmp_path)
+    assert path.stat().st_ino != stale
+    assert list(startup.iterdir()) == [path]  # no temporary file left behind
+    assert path.read_text(encoding="utf-8") == STARTUP_FILE

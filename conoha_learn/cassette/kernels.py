@@ -28,7 +28,13 @@ def kernel_startup_dir(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     startup = folder / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
-    (startup / "00-conoha-learn-cassette.py").write_text(STARTUP_FILE, encoding="utf-8")
+    path = startup / "00-conoha-learn-cassette.py"
+    # Another process's kernel may be reading it right now (nbval in parallel, `make test`):
+    # write it only when it differs, and whole (a temporary file renamed over it), never truncated.
+    if not path.is_file() or path.read_text(encoding="utf-8") != STARTUP_FILE:
+        temporary = startup / f".{path.name}.{os.getpid()}"  # no .py: IPython never runs it
+        temporary.write_text(STARTUP_FILE, encoding="utf-8")
+        os.replace(temporary, path)
     return folder
 
 
