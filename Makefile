@@ -29,12 +29,12 @@ lab-ja: $(STAMP)  ## the same in Japanese: notebooks/ja/, JupyterLab's interface
 # cassettes (nbval; no simulator, no network; the package's pytest plugin, cassette/nbval_plugin.py,
 # makes each kernel replay; a separate run, so that tests/conftest.py never applies to it); then
 # no token, password or key in what would be committed.
-# Both pytest runs are spread over TEST_WORKERS processes (pytest-xdist): more than CI's 2 cores,
-# because most tests spend more time waiting (kernels, browsers, subprocesses, servers) than
-# computing. `--dist loadfile` runs each test file in one process, in order (a module's shared
-# set-up is made once), slow files first (tests/conftest.py); `--dist loadscope` runs each
-# notebook's cells in order in one process. `make test TEST_WORKERS=0`: one process each, as before.
-TEST_WORKERS ?= 4
+# Both pytest runs are spread over TEST_WORKERS processes (pytest-xdist; auto: one per core). The
+# suite mostly computes, so more workers than cores bought nothing when measured (README).
+# `--dist loadfile` runs each test file in one process, in order (a module's shared set-up is made
+# once), slow files first (tests/conftest.py); `--dist loadscope` runs each notebook's cells in
+# order in one process. `make test TEST_WORKERS=0`: each run in one process, as before.
+TEST_WORKERS ?= auto
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --nbval --nbval-current-env -p no:python notebooks

@@ -43,7 +43,6 @@ def conn(sim):
     connection._current = None
 
 
-
 # --- in parallel (pytest-xdist, `make test`) ---------------------------------------------------------
 # `make test` runs with `--dist loadfile`: each file's tests run in one worker, in their order, as
 # in a serial run, so a module-scoped set-up (a built site, a Binder environment, one simulator for
@@ -53,7 +52,6 @@ def conn(sim):
 MARKS_OF_SLOW_FILES = ("slow", "clients")  # tests that take seconds each (pyproject's markers)
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On a pytest-xdist worker, the files whose tests are marked slow (or drive real clients)
     come first, the larger first, so that no worker is left with a long file at the end while
