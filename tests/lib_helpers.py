@@ -70,3 +70,17 @@ def fault_hits(conn) -> int:
     """How many answers in the connection's transcript were injected faults."""
     return sum(1 for e in conn.history
                if any(k.lower() == "x-conoha-learn-fault" for k in e.response_headers))
+
+
+def use_sim_mode(sim, monkeypatch) -> None:
+    """Sim mode pointed at ``sim``, with nothing from the caller's cloud and no cl.connect() yet:
+    what %openstack and the debug-log helpers find, as cl.connect() would."""
+    import os
+
+    from conoha_learn import connection
+
+    for name in [n for n in os.environ if n.startswith(("OS_", "CLIFF_", "CONOHA_LEARN_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CONOHA_LEARN_MODE", "sim")
+    monkeypatch.setenv("CONOHA_LEARN_SIM_PORT", str(sim.port))
+    monkeypatch.setattr(connection, "_current", None)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 from cassette_helpers import sdk_connect
+from lib_helpers import use_sim_mode
 
 from conoha_learn.cassette import RECORDING_TOKEN_LIFETIME
 from conoha_learn.debug_log import LoggedRequest, requests_in_log, rest_calls, short, show_requests
@@ -61,14 +61,8 @@ def test_short_drops_only_the_filters_the_cli_left_unset():
 @pytest.fixture
 def cloud(monkeypatch):
     """A simulator (tokens that outlive the real clock, so the CLI logs in once) in sim mode."""
-    from conoha_learn import connection
-
     with Simulator(delay=0, seed=21, token_lifetime=RECORDING_TOKEN_LIFETIME) as sim:
-        for name in [n for n in os.environ if n.startswith(("OS_", "CLIFF_", "CONOHA_LEARN_"))]:
-            monkeypatch.delenv(name)
-        monkeypatch.setenv("CONOHA_LEARN_MODE", "sim")
-        monkeypatch.setenv("CONOHA_LEARN_SIM_PORT", str(sim.port))
-        monkeypatch.setattr(connection, "_current", None)
+        use_sim_mode(sim, monkeypatch)
         yield sim
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cassette_helpers import no_network, sdk_connect
+from lib_helpers import use_sim_mode
 from conoha_learn import cassette as cas, magics
 from conoha_learn.cassette import RECORDING_TOKEN_LIFETIME, use_cassette
 from conoha_learn.errors import ConfigError
@@ -41,13 +42,7 @@ def cloud():
 @pytest.fixture
 def sim_mode(cloud, monkeypatch):
     """Sim mode, with no cl.connect() yet: %openstack finds the simulator as cl.connect() would."""
-    from conoha_learn import connection
-
-    for name in [n for n in os.environ if n.startswith(("OS_", "CLIFF_", "CONOHA_LEARN_"))]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("CONOHA_LEARN_MODE", "sim")
-    monkeypatch.setenv("CONOHA_LEARN_SIM_PORT", str(cloud.port))
-    monkeypatch.setattr(connection, "_current", None)
+    use_sim_mode(cloud, monkeypatch)
     return cloud
 
 
