@@ -46,7 +46,7 @@ def rows(catalog: list[dict]) -> list[dict]:
 def frame(catalog: list[dict]) -> pd.DataFrame:
     from .tables import table  # pandas, only when the table is asked for
 
-    return table(rows(catalog), COLUMNS)
+    return table(rows(catalog), COLUMNS, whole=True)  # notebook 03 reads the URLs' ends
 
 
 def aliases(service_type: str) -> tuple[str, ...]:

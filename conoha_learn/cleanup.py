@@ -11,17 +11,20 @@ What counts as ours:
   (conn.object_store.create_container puts it there), with every object in them.
 
 A server you made some other way (the CLI, the control panel, a raw ``conn.post``) has no tag
-and is left alone. On real ConoHa a forgotten server or volume is billed, so the report lists
-everything removed, and anything that could not be.
+and is left alone. On real ConoHa a forgotten server or volume is billed, so cleanup waits (up to
+``timeout`` seconds in all, with a progress bar) until every server and volume it deleted is
+really gone (``DELETE`` only starts the work: a volume is ``deleting`` for a while), and the
+report lists everything removed, anything that could not be, and says what is still billed.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .compute import display_name
-from .errors import ConohaLearnError, NotFound, NotFoundLocally
+from .errors import ConohaLearnError, NotFound, NotFoundLocally, ResourceFailed, WaitTimeout
 from .i18n import _
 from .service import tagged, tagged_image
 
@@ -38,6 +41,13 @@ class CleanupReport:
     images: list[str] = field(default_factory=list)      # saved images, "name (id)"
     left_alone: list[str] = field(default_factory=list)  # servers without our tag
     failed: list[str] = field(default_factory=list)      # what could not be removed, and why
+    still_there: list[str] = field(default_factory=list)  # deleted, but not gone by the deadline
+    waited: bool = True                                  # False: deletions asked for, not waited for
+
+    @property
+    def billed(self) -> list[str]:
+        """What of ours may still be billed on a real account: not removed, or not gone yet."""
+        return self.failed + self.still_there
 
     def __str__(self) -> str:
         lines = [_("Removed {servers} server(s), {volumes} volume(s), {keypairs} key pair(s).").format(
@@ -58,6 +68,19 @@ class CleanupReport:
         if self.failed:
             lines.append(_("Could NOT remove (run conn.cleanup() again, or delete by hand):"))
             lines += [f"  ! {f}" for f in self.failed]
+        if self.still_there:
+            lines.append(_("Deleted, but still there when the wait ended (run conn.cleanup() "
+                           "again in a minute):"))
+            lines += [f"  ! {f}" for f in self.still_there]
+        if self.billed:
+            lines.append(_("On a real ConoHa account, {count} resource(s) listed with ! are still "
+                           "billed until they are gone.").format(count=len(self.billed)))
+        elif not self.waited:
+            lines.append(_("Deletions were requested but not waited for: look again with "
+                           "conn.compute.servers() and conn.block_storage.volumes()."))
+        else:
+            lines.append(_("Everything removed is gone: nothing this course created is billed "
+                           "any more."))
         return "\n".join(lines)
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
@@ -65,21 +88,50 @@ class CleanupReport:
 
 
 def _label(resource: dict, name: str | None = None) -> str:
-    return f"{name or resource.get('name') or '?'} ({resource['id']})"
+    """"name (id)"; a resource created without a name (Cinder allows it) says so."""
+    shown = name or resource.get("name") or _("(no name)")
+    return f"{shown} ({resource['id']})"
 
 
-def cleanup(conn: Connection, *, wait: bool = True, progress: bool = True) -> CleanupReport:
-    report = CleanupReport()
-    deleted, their_volumes = _delete_servers(conn, report, wait=wait, progress=progress)
-    _delete_volumes(conn, report, deleted, their_volumes, wait=wait, progress=progress)
+class _Deadline:
+    """One time budget shared by every wait of a clean-up (so it is bounded as a whole)."""
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(1.0, self.end - time.monotonic())  # a last look even when the time is up
+
+
+def cleanup(conn: Connection, *, wait: bool = True, progress: bool = True,
+            timeout: float = 600) -> CleanupReport:
+    report = CleanupReport(waited=wait)
+    deadline = _Deadline(timeout)
+    deleted, their_volumes = _delete_servers(conn, report, wait=wait, progress=progress,
+                                             deadline=deadline)
+    _delete_volumes(conn, report, deleted, their_volumes, wait=wait, progress=progress,
+                    deadline=deadline)
     _delete_keypairs(conn, report)
     _delete_containers(conn, report)
     _delete_images(conn, report)
     return report
 
 
-def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
-                    progress: bool) -> tuple[set[str], set[str]]:
+def _wait_gone(wait: Any, resource: dict, label: str, report: CleanupReport, *, progress: bool,
+               deadline: _Deadline) -> bool:
+    """Wait until a deleted resource answers 404; what is not gone goes into the report."""
+    try:
+        wait(resource, "DELETED", timeout=deadline.left(), progress=progress)
+        return True
+    except WaitTimeout as exc:
+        report.still_there.append(f"{label}: {exc.message}")
+    except ConohaLearnError as exc:  # ResourceFailed: error_deleting and the like
+        report.failed.append(f"{label}: {exc.message}")
+    return False
+
+
+def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool, progress: bool,
+                    deadline: _Deadline) -> tuple[set[str], set[str]]:
     """Delete tagged servers; returns their ids and the ids of the volumes they used."""
     compute = conn.compute
     deleted: list[dict] = []
@@ -101,17 +153,19 @@ def _delete_servers(conn: Connection, report: CleanupReport, *, wait: bool,
         deleted.append(server)
     if wait:  # a volume is only released once its server is really gone
         for server in deleted:
-            try:
-                compute.wait(server, "DELETED", progress=progress)
-            except ConohaLearnError as exc:
-                report.failed.append(_("server {name}: {error}").format(
-                    name=_label(server), error=exc.message))
+            label = _label(server, display_name(server))
+            kind = _("server")
+            if not _wait_gone(compute.wait, server, f"{kind} {label}", report,
+                              progress=progress, deadline=deadline):
+                report.servers.remove(label)
     return {s["id"] for s in deleted}, volume_ids
 
 
 def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: set[str],
-                    their_volumes: set[str], *, wait: bool, progress: bool) -> None:
+                    their_volumes: set[str], *, wait: bool, progress: bool,
+                    deadline: _Deadline) -> None:
     storage = conn.block_storage
+    deleting: list[dict] = []
     for volume in storage.volume_list():
         if not (tagged(volume) or volume["id"] in their_volumes):
             continue
@@ -121,10 +175,15 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
                 name=_label(volume)))
             continue
         try:
-            # Wait for in-use (or still creating) volumes to be released; errored ones can go now.
-            if wait and volume.get("status") not in ("available", "error"):
-                storage.wait(volume, "available", progress=progress)
-            storage.delete_volume(volume)
+            if volume.get("status") != "deleting":  # a previous clean-up's: only wait for it
+                # Wait for in-use (or still creating) volumes to be released; errored ones can go.
+                if wait and volume.get("status") not in ("available", "error"):
+                    try:
+                        storage.wait(volume, "available", timeout=deadline.left(),
+                                     progress=progress)
+                    except ResourceFailed:  # it went to error (or vanished): delete it anyway
+                        pass
+                storage.delete_volume(volume)
         except NotFound:
             pass
         except ConohaLearnError as exc:
@@ -132,6 +191,14 @@ def _delete_volumes(conn: Connection, report: CleanupReport, deleted_servers: se
                 name=_label(volume), error=exc.message))
             continue
         report.volumes.append(_label(volume))
+        deleting.append(volume)
+    if wait:  # DELETE answers 202 at once; the volume stays "deleting" (and billed) a while
+        for volume in deleting:
+            label = _label(volume)
+            kind = _("volume")
+            if not _wait_gone(storage.wait, volume, f"{kind} {label}", report,
+                              progress=progress, deadline=deadline):
+                report.volumes.remove(label)
 
 
 def _delete_keypairs(conn: Connection, report: CleanupReport) -> None:

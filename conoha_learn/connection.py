@@ -210,11 +210,13 @@ class Connection:
         """Neutron: security groups."""
         return Network(self)
 
-    def cleanup(self, *, wait: bool = True, progress: bool = True) -> CleanupReport:
+    def cleanup(self, *, wait: bool = True, progress: bool = True,
+                timeout: float = 600) -> CleanupReport:
         """Delete what this library created (tagged servers, their boot volumes, tagged
         additional volumes, saved images, containers, keypairs made here); anything else is left
-        alone. Returns a report of what was removed."""
-        return cleanup(self, wait=wait, progress=progress)
+        alone. Waits (``timeout`` seconds in all) until what it deleted is gone. Returns a report
+        of what was removed, what was not, and what is still billed."""
+        return cleanup(self, wait=wait, progress=progress, timeout=timeout)
 
     # --- lifetime and display -------------------------------------------------------------------------
 

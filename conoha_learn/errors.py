@@ -166,7 +166,9 @@ def server_message(body: Any, fallback: str = "") -> str:
     """
     if isinstance(body, dict):
         if isinstance(body.get("message"), str):
-            return body["message"]
+            # Glance's JSON (WebOb's) ends each message in "<br /><br />" and blank lines: the
+            # wire keeps them (the simulator too); a learner reads plain text.
+            return re.sub(r"(\s*<br\s*/?>)+\s*$", "", body["message"]).strip()
         if isinstance(body.get("faultstring"), str):  # Ironic-style, as openstacksdk also reads
             return body["faultstring"]
         # The envelope's name varies by service and status; the message sits one level down.

@@ -9,7 +9,8 @@ pandas is loaded with the first module that makes tables (compute.py, image.py..
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -25,8 +26,22 @@ class Table(pd.DataFrame):
     def __repr__(self) -> str:
         if in_kernel():
             # A notebook: pandas' own text/plain beside its HTML, as the committed outputs hold.
-            return super().__repr__()
+            with self._whole_cells():
+                return super().__repr__()
         return self.to_string()  # every row, column and character
+
+    def _repr_html_(self) -> str | None:
+        with self._whole_cells():
+            return super()._repr_html_()
+
+    @contextmanager
+    def _whole_cells(self) -> Iterator[None]:
+        """Cells in full (no "..."), for a table made with ``whole=True`` (a lesson reads them)."""
+        if self.attrs.get("whole"):
+            with pd.option_context("display.max_colwidth", None):
+                yield
+        else:
+            yield
 
 
 def in_kernel() -> bool:
@@ -36,9 +51,19 @@ def in_kernel() -> bool:
     return type(shell).__name__ == "ZMQInteractiveShell"
 
 
-def table(records: Iterable[dict[str, Any]], columns: list[str]) -> Table:
-    """A table with exactly these columns, in this order, even when there are no rows."""
-    return Table([{c: r.get(c) for c in columns} for r in records], columns=columns)
+def table(records: Iterable[dict[str, Any]], columns: list[str], *, whole: bool = False) -> Table:
+    """A table with exactly these columns, in this order, even when there are no rows.
+
+    A missing ``name`` (Cinder allows a volume without one) shows empty, not as pandas' NaN.
+    ``whole=True``: a notebook shows every cell in full too (pandas cuts at 50 characters),
+    for tables whose long values a lesson asks to read, such as the catalog's URLs.
+    """
+    rows = [{c: ("" if c == "name" and r.get(c) is None else r.get(c)) for c in columns}
+            for r in records]
+    result = Table(rows, columns=columns)
+    if whole:
+        result.attrs["whole"] = True  # attrs follow selections (.loc, [[...]]) in pandas
+    return result
 
 
 def frame(data: Any) -> Table:

@@ -204,6 +204,17 @@ def test_tables_keep_pandas_text_in_a_notebook_kernel(monkeypatch):
     monkeypatch.setitem(sys.modules, "IPython", fake)
     assert repr(wide) == repr(pd.DataFrame(wide)) and "..." in repr(wide)
     assert wide._repr_html_() == pd.DataFrame(wide)._repr_html_()
+    # A table a lesson reads in full (the catalog's URLs, notebook 03): no "..." in a notebook either.
+    whole = table([{"url": "http://127.0.0.1:8765/" + "x" * 120}], ["url"], whole=True)
+    assert "..." not in repr(whole) and "x" * 120 in whole._repr_html_()
+    assert "x" * 120 in whole[["url"]]._repr_html_()    # a selection keeps it whole
+
+
+def test_a_missing_name_shows_empty_never_nan():
+    from conoha_learn.tables import table
+    volumes = table([{"name": None, "size": 200}, {"name": "web-1-data", "size": 200}],
+                    ["name", "size"])
+    assert list(volumes["name"]) == ["", "web-1-data"] and "NaN" not in volumes._repr_html_()
 
 
 # --- the real command (slow) -----------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from lib_helpers import fault_hits, inject_fault
 
 import conoha_learn as cl
+from conoha_learn.sim import Simulator
 from conoha_learn.sim.seed import ACCOUNTS
 
 IMAGE = "vmi-ubuntu-24.04-amd64"
@@ -111,3 +113,45 @@ def test_cleanup_removes_saved_images_and_additional_volumes_it_made(sim):
     assert hand_volume["id"] in [v["id"] for v in conn.block_storage.volume_list()]
     assert "Removed 1 saved image(s)." in str(report)
     assert conn.cleanup(progress=False).images == []
+
+
+
+@pytest.mark.slow
+def test_notebook_05s_clean_up_leaves_nothing_with_real_delays():
+    """Notebook 05's path with the simulator's own delay (3 s a status change, as `make lab`,
+    on the real clock): the server deleted by hand, then conn.cleanup(). Everything must be gone
+    when it returns, not still `deleting` (replay has no delays, so only a run like this shows it)."""
+    with Simulator() as sim:  # the default delay and clock, as learners have them
+        assert sim.state.config.delay >= 1
+        conn = cl.connect(sim=sim)
+        conn.compute.create_keypair("web-key")
+        server = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1", image=IMAGE,
+                                            key_name="web-key", progress=False)
+        active = conn.compute.wait(server, "ACTIVE", interval=0.5, progress=False)
+        (boot,) = active["os-extended-volumes:volumes_attached"]
+        nameless = conn.block_storage.create_volume(200)  # no name: "(no name)", never NaN
+        conn.compute.delete(server)
+        conn.compute.wait(server, "DELETED", interval=0.5, progress=False)
+
+        report = conn.cleanup(progress=False)
+
+        assert conn.compute.server_list() == [] and conn.block_storage.volume_list() == []
+        assert report.failed == [] and report.still_there == [] and report.billed == []
+        assert sorted(report.volumes) == sorted([f"web-1-boot ({boot['id']})",
+                                                 f"(no name) ({nameless['id']})"])
+        assert conn.compute.keypairs().empty
+        assert str(report).endswith("nothing this course created is billed any more.")
+
+
+def test_what_is_not_gone_by_the_deadline_is_reported_as_billed():
+    with Simulator(delay=0) as sim:
+        conn = cl.connect(sim=sim)
+        spare = conn.block_storage.create_volume(200, name="spare")
+        sim.state.config.delay = 60  # from now on a deletion takes a minute; cleanup waits 1 s
+        report = conn.cleanup(progress=False, timeout=1)
+    assert report.volumes == [] and len(report.still_there) == 1
+    assert report.still_there[0].startswith(f"volume spare ({spare['id']}): ")
+    assert "deleting" in report.still_there[0]
+    text = str(report)
+    assert "still there when the wait ended" in text
+    assert "1 resource(s) listed with ! are still billed" in text

@@ -123,6 +123,9 @@ def test_every_error_is_a_conoha_learn_error():
     ({"conflictingRequest": {"code": 409, "message": "busy"}}, "busy"),
     ({"NeutronError": {"type": "NotFound", "message": "no sg", "detail": ""}}, "no sg"),
     ({"code": 404, "title": "Not Found", "message": "flat"}, "flat"),
+    # Glance's JSON keeps WebOb's HTML tail; the learner reads the sentence alone
+    ({"code": "404 Not Found", "title": "Not Found", "message": "No image found<br /><br />\n\n\n"},
+     "No image found"),
     ({"faultstring": "ironic style"}, "ironic style"),
     ("<html><body><h1>404 Not Found</h1>\n<p>No image</p></body></html>", "404 Not Found No image"),
     (None, ""),
