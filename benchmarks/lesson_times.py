@@ -142,7 +142,10 @@ def _section_row(section: Section, seconds: list[float], rates: Rates) -> dict:
     row.update({"english_words": section.english_words, "japanese_chars": section.japanese_chars,
                 "code_cells": len(section.code_cells), "code_tokens": section.code_tokens,
                 "exercises": len(section.exercises),
-                "build_exercises": sum(e.build for e in section.exercises)})
+                "build_exercises": sum(e.build for e in section.exercises),
+                # each exercise, so a track can keep some in class and send others home
+                "exercise_list": [{"heading": e.heading, "build": e.build,
+                                   "typed_chars": e.typed_chars} for e in section.exercises]})
     return row
 
 

@@ -75,10 +75,10 @@ class CleanupReport:
         if self.billed:
             lines.append(_("On a real ConoHa account, {count} resource(s) listed with ! are still "
                            "billed until they are gone.").format(count=len(self.billed)))
-        elif not self.waited:
+        elif (self.servers or self.volumes) and not self.waited:
             lines.append(_("Deletions were requested but not waited for: look again with "
                            "conn.compute.servers() and conn.block_storage.volumes()."))
-        else:
+        elif self.servers or self.volumes:  # the billed kinds, whose deletion takes a while
             lines.append(_("Everything removed is gone: nothing this course created is billed "
                            "any more."))
         return "\n".join(lines)

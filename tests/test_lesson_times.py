@@ -23,6 +23,7 @@ sys.path.insert(0, str(BENCH))
 
 import lesson_text  # noqa: E402
 import lesson_times  # noqa: E402
+import lesson_tracks  # noqa: E402
 
 RESULTS = BENCH / "results" / "lesson_times.json"
 ENGLISH = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -173,3 +174,29 @@ def test_the_seminar_tracks_in_teaching_md_state_the_measured_minutes(results, l
     totals = [int(t) for t in re.findall(r"^\| \*\*(\d+)\*\* \|", text, re.M)]
     measured_totals = [sum(b["minutes"] for b in blocks) for blocks in results["tracks"].values()]
     assert totals == measured_totals, f"{path.name}: the tracks' totals should be {measured_totals}"
+
+
+def test_each_seminar_track_fits_its_slot_with_a_margin(results):
+    """The planned blocks (all but the set-up buffer) stay under the track's limit (90 minutes:
+    80), timed at the room's rates; the set-up buffer comes on top, and the slot is not exceeded."""
+    for name, blocks in results["tracks"].items():
+        planned = sum(b["minutes"] for b in blocks if not b["block"].startswith("Set-up"))
+        total = sum(b["minutes"] for b in blocks)
+        assert planned <= lesson_tracks.PLANNED_MAX[name], f"{name}: {planned} planned minutes"
+        assert total <= lesson_tracks.SLOT[name], f"{name}: {total} minutes in all"
+
+
+def test_a_track_keeps_only_the_chosen_exercises_in_class():
+    row = {"key": "1", "title": "Exercises", "english_words": 0, "japanese_chars": 0,
+           "code_tokens": 0, "code_cells": 0, "exec_s": 0.0,
+           "exercise_list": [{"heading": "**Exercise 00.mode**", "build": False, "typed_chars": 0},
+                             {"heading": "**Exercise 00.first-call**", "build": True, "typed_chars": 130}]}
+    entry = {"sections": [row]}
+    rates = lesson_tracks.ROOM
+    kept = lesson_tracks.Block("x", "00", exercises=r"first-call")
+    shown = lesson_tracks.Block("x", "00", mode="demo")
+    every = lesson_tracks.Block("x", "00")
+    assert lesson_tracks._section_seconds(entry, kept, entry, rates) == rates.build_exercise_s + 60
+    assert lesson_tracks._section_seconds(entry, shown, entry, rates) == 0
+    assert lesson_tracks._section_seconds(entry, every, entry, rates) == (
+        rates.build_exercise_s + 60 + rates.recall_exercise_s)
