@@ -98,9 +98,9 @@ def rejected_spellings() -> list[tuple[re.Pattern, str, list[str]]]:
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
         if len(cells) < 3 or not cells[0].startswith("`"):
             continue
-        pattern = cells[0][1:-1]  # a regex; `\|` in it is a literal pipe, as in the table
+        pattern = cells[0][1:-1].replace("\\|", "|")  # Markdown's escaped pipe is the regex's "or"
         exceptions = re.findall(r"`([^`]+)`", cells[2])
-        rows.append((re.compile(pattern, re.M), cells[1], exceptions))
+        rows.append((re.compile(pattern, re.M), cells[1].replace("\\|", "|"), exceptions))
     return rows
 
 
