@@ -204,8 +204,8 @@ def test_the_site_keeps_a_japanese_paragraph_whole(tmp_path):
         f"import sys\nsys.path.insert(0, {str(ROOT / 'website')!r})\n"
         "extensions = ['myst_parser', 'ja_paragraphs']\nlanguage = 'ja'\n", encoding="utf-8")
     (source / "index.md").write_text(
-        "# 題\n\nその後は、\n送った操作に応じて変わり、最後は `DELETE` で\n終わります。\n\n"
-        "English words\nstay apart.\n", encoding="utf-8")
+        "# 題\n\nPython\nは、その後は、\n送った操作に応じて変わり、最後は `DELETE` で\n終わります。\n\n"
+        "English words\nstay apart.\n", encoding="utf-8")  # a kept break first: nodes equal as str
     out = tmp_path / "html"
     assert sphinx_build.build_main(["-q", "-b", "html", str(source), str(out)]) == 0
     html = (out / "index.html").read_text(encoding="utf-8")

@@ -30,13 +30,16 @@ class JoinJapaneseLines(SphinxTransform):
             if "\n" not in text or parent is None or isinstance(parent, SKIP):
                 continue
             # MyST makes a soft break its own Text node: look at the neighbours' characters too.
-            index = parent.index(text)
+            # (By identity: Text is a str, and every "\n" node equals every other.)
+            index = next(i for i, child in enumerate(parent.children) if child is text)
             before = parent[index - 1].astext()[-1:] if index > 0 else ""
             after = parent[index + 1].astext()[:1] if index + 1 < len(parent) else ""
             joined = BREAK.sub("", before + str(text) + after)[len(before):]
             joined = joined[:len(joined) - len(after)] if after else joined
             if joined != str(text):
-                parent.replace(text, nodes.Text(joined))
+                replacement = nodes.Text(joined)
+                replacement.parent = parent
+                parent.children[index] = replacement
 
 
 def setup(app: Sphinx) -> dict:
