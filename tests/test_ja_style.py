@@ -165,6 +165,25 @@ def test_the_joiner(source, joined):
     assert not joiner.breaks(joiner.join(source))
 
 
+def block_structure(markdown: str) -> list[tuple]:
+    """The Markdown's blocks as CommonMark parses them; inline text without its whitespace."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    return [("inline", re.sub(r"\s+", "", t.content)) if t.type == "inline"
+            else (t.type, t.tag, t.nesting, t.content if t.type in ("fence", "html_block") else "")
+            for t in parser.parse(markdown)]
+
+
+@pytest.mark.parametrize("path", FILES, ids=rel)
+def test_joining_keeps_every_block(path):
+    """The joiner only removes line breaks: every heading, list, table, fence stays as it was."""
+    pytest.importorskip("markdown_it")
+    changed = [where for where, md in markdown_parts(path)
+               if block_structure(joiner.join(md)) != block_structure(md)]
+    assert not changed, f"tools/ja_join_lines.py would change the structure of: {changed}"
+
+
 # --- titles and the links to them ------------------------------------------------------------
 
 NOTEBOOK_LINK = re.compile(r"\[(\d\d[ ·:][^\]]*)\]\(([^)\s]*?(\d\d_[a-z0-9_]+)\.ipynb)[^)]*\)")
