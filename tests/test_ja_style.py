@@ -3,10 +3,16 @@
 * A Japanese paragraph is one line: no line break between two Japanese characters in the Markdown
   of a twin (``notebooks/ja/``), ``README.ja.md``, ``docs/*.ja.md`` or ``benchmarks/README.ja.md``
   (code, tables, headings and separate list items aside). ``tools/ja_join_lines.py`` fixes them.
+  Joining them changes no block of the Markdown (checked with a CommonMark parser).
 * The spellings the style sheet's table "使わない表記" rejects appear nowhere in that prose nor in
-  the .po's msgstrs. The table is read from the style sheet itself, so the sheet is the one source.
-* A link to a notebook whose text starts with the notebook's number says exactly its title.
+  the .po's msgstrs: one word per idea, one form of section reference (「3 節」), of colon (「: 」),
+  of counter (「2 回」), of exercise label. The table is read from the style sheet itself, so the
+  sheet is the one source of the rules.
+* A notebook's title reads ``# NN · 題名``, and a link whose text starts with a notebook's number
+  says exactly that title.
 * The site keeps a Japanese paragraph whole too, even where a source still has a break.
+
+Each message names the file, the cell (number and id) and the line, and says the form to use.
 """
 
 from __future__ import annotations
