@@ -58,10 +58,12 @@ class CleanupReport:
         if self.containers:
             lines.append(_("Removed {containers} container(s) and the objects in them.").format(
                 containers=len(self.containers)))
-            lines += [f"  - {_('container')} {n}" for n in self.containers]
+            kind = _("container")  # outside the f-string, where pybabel finds it
+            lines += [f"  - {kind} {n}" for n in self.containers]
         if self.images:
             lines.append(_("Removed {images} saved image(s).").format(images=len(self.images)))
-            lines += [f"  - {_('image')} {n}" for n in self.images]
+            kind = _("image")
+            lines += [f"  - {kind} {n}" for n in self.images]
         if self.left_alone:
             lines.append(_("Left alone (not created by conoha_learn): {names}").format(
                 names=", ".join(self.left_alone)))

@@ -71,7 +71,8 @@ class Credentials:
     region: str | None = None
     interface: str = "public"
     identity_api_version: str | None = None  # "3" or "2.0"; None: from auth_url, else 3
-    source: str = field(default="arguments", compare=False)  # where these came from, for messages
+    # Where these came from, for messages; in the learner's language (set_language comes first).
+    source: str = field(default_factory=lambda: _("arguments"), compare=False)
 
     def __repr__(self) -> str:
         shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
@@ -121,7 +122,7 @@ def from_env(environ: Mapping[str, str] = os.environ) -> Credentials | None:
     for variable, name in ENV_VARIABLES.items():
         if environ.get(variable) and name not in values:  # OS_PROJECT_* wins over OS_TENANT_*
             values[name] = environ[variable]
-    return Credentials(**values, source="OS_* environment variables")
+    return Credentials(**values, source=_("OS_* environment variables"))
 
 
 # --- clouds.yaml ----------------------------------------------------------------------------------
@@ -207,7 +208,8 @@ def from_clouds_yaml(cloud: str | None = None,
                             "{clouds}.").format(name=name, where=where,
                                                 clouds=", ".join(clouds) or _("none")),
                           hint=_("cl.write_clouds_yaml(conn) writes one for a working connection."))
-    return credentials_from_cloud(clouds[name], source=f"clouds.yaml cloud {name!r} ({files[0]})")
+    return credentials_from_cloud(clouds[name], source=_("clouds.yaml cloud {name!r} ({file})").format(
+        name=name, file=files[0]))
 
 
 def find_credentials(cloud: str | None = None,

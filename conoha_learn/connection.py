@@ -266,7 +266,7 @@ def sim_credentials(base_url: str, identity_api_version: str | None = None,
         auth_url=f"{base_url}/identity/" + ("v2.0" if legacy else "v3"),
         username=account["user_name"], password=password,
         project_id=account["project_id"], user_domain_name=None if legacy else DOMAIN["name"],
-        region=None if legacy else REGION, source="the simulator's default account")
+        region=None if legacy else REGION, source=_("the simulator's default account"))
 
 
 def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str | None = None,
@@ -344,9 +344,9 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
 def _replay_login(identity_api_version: str | None) -> Credentials:
     """The credentials the cassette was recorded with (placeholders where they were scrubbed):
     replayed requests must go to the recorded URLs."""
-    _, path = cassette.active()
+    path = cassette.active()[1]
     found = from_env(cassette.replay_credentials(path, normalise_version(identity_api_version)))
-    return replace(found, source=f"the cassette {path.name}")
+    return replace(found, source=_("the cassette {name}").format(name=path.name))
 
 
 def _live_login(cloud: str | None, has_arguments: bool) -> Credentials:

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .i18n import _
+from .i18n import _, set_language
 
 NOTEBOOKS = Path("notebooks")
 START = {"en": NOTEBOOKS / "00_start_here.ipynb", "ja": NOTEBOOKS / "ja" / "00_start_here.ipynb"}
@@ -222,6 +222,8 @@ def run(jupyter_args: Sequence[str], language: str = "en") -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if language != "en":
+        set_language(language)  # this process's own lines (the banner) too, not only the kernels'
     if importlib.util.find_spec("jupyterlab") is None:
         say(_("JupyterLab is not installed in this Python ({python}). Install the course's "
               "packages: pip install -e '.[course]' (or run `make lab`).").format(python=sys.executable))

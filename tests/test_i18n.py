@@ -213,3 +213,29 @@ def test_an_answer_that_cannot_be_judged_says_so_in_japanese(monkeypatch):
     assert cl.check("08.retry-statuses", 503).message.startswith("ステータスコードを数値の集合で")
     monkeypatch.setattr(connection, "_current", None)
     assert cl.check("01.boot-volumes", "volumev3").message.startswith("先に接続してください")
+
+
+def test_labels_a_learner_sees_in_japanese(monkeypatch):
+    """Where credentials came from and cleanup's lines are Japanese too (no English left over)."""
+    from conoha_learn.cleanup import CleanupReport
+    from conoha_learn.config import Credentials, from_env
+
+    monkeypatch.setenv("CONOHA_LEARN_LANG", "ja")
+    assert Credentials().source == "引数"
+    assert from_env({"OS_AUTH_URL": "http://127.0.0.1:1/v3"}).source == "OS_* 環境変数"
+    report = str(CleanupReport(containers=["photos (2 objects)"], images=["snap-1"]))
+    assert "  - コンテナ photos" in report and "  - イメージ snap-1" in report
+    assert "container" not in report and "image " not in report
+
+
+def test_lab_speaks_the_language_it_was_given(monkeypatch, capsys):
+    """`make lab-ja`: the launcher's own lines are Japanese, not only the notebooks'."""
+    from conoha_learn import lab
+
+    monkeypatch.delenv("CONOHA_LEARN_LANG", raising=False)
+    monkeypatch.setattr(lab.importlib.util, "find_spec", lambda name: None)  # no JupyterLab here
+    try:
+        assert lab.run([], language="ja") == 2
+    finally:
+        cl.set_language("en")
+    assert "JupyterLab がインストールされていません" in capsys.readouterr().err

@@ -90,6 +90,17 @@ def test_bad_arguments_fail_before_any_request(conn, kwargs, message):
         assert kwargs["admin_pass"] not in str(info.value)
 
 
+@pytest.mark.parametrize("password,ok", [
+    ("Abcdefghij12", True), ("Abcdefghij!", True), ("Abcdefghijk", False), ("abcdefgh12!", False)])
+def test_admin_pass_needs_a_digit_or_a_symbol(password, ok):
+    """ConoHa's reference: upper case, lower case, and a digit or a symbol (not both)."""
+    if ok:
+        check_admin_pass(password)
+    else:
+        with pytest.raises(cl.ConfigError, match="a digit or one of"):
+            check_admin_pass(password)
+
+
 def test_random_admin_pass_meets_the_rule():
     for _ in range(50):
         check_admin_pass(random_admin_pass())

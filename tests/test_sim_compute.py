@@ -330,8 +330,9 @@ def test_boot_volume_must_be_available_bootable_and_ours(api, other_api, sim):
 
 @pytest.mark.parametrize("password,ok", [
     ("Abcdef12!", True), ("Sim-Passw0rd!", True), ("A" * 66 + "b1-x", True),
-    ("Abc1!", False), ("abcdefg12!", False), ("ABCDEFG12!", False), ("Abcdefghij!", False),
-    ("Abcdefghij12", False), ("Abcdef 12!x", False), ("A" * 68 + "b1-", False), (12345678901, False),
+    ("Abcdefghij!", True), ("Abcdefghij12", True),  # a digit OR a symbol (ConoHa's reference)
+    ("Abc1!", False), ("abcdefg12!", False), ("ABCDEFG12!", False), ("Abcdefghijk", False),
+    ("Abcdef 12!x", False), ("A" * 68 + "b1-", False), (12345678901, False),
 ])
 def test_admin_pass_rule(api, sim, password, ok):
     r = create_server(api, sim, adminPass=password)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(HERE))
 project = "conoha-learn"
 author = "conoha-learn"
 language = "en"  # replaced by -D language=ja for the Japanese build
-extensions = ["myst_nb", "site_ext"]
+extensions = ["myst_nb", "site_ext", "ja_paragraphs"]
 root_doc = "index"
 exclude_patterns = ["site.json"]
 
