@@ -89,6 +89,42 @@ def test_an_account_without_capacity_takes_no_upload(sim, api):
     assert api.get(f"{account(sim)}/box/a", timeout=10).status_code == 404
 
 
+def test_a_quota_below_what_is_stored_is_accepted_and_enforced_at_upload(sim, api):
+    # upstream account_quotas accepts any quota; the next upload past it is refused (413)
+    put(api, f"{account(sim)}/box")
+    assert put(api, f"{account(sim)}/box/a", b"x" * 10).status_code == 201
+    assert api.post(account(sim), headers={"X-Account-Meta-Quota-Giga-Bytes": "0"}, timeout=10).status_code == 204
+    r = put(api, f"{account(sim)}/box/b", b"y")
+    assert r.status_code == 413 and r.text.startswith("Upload exceeds quota.")
+    assert api.get(f"{account(sim)}/box/a", timeout=10).content == b"x" * 10  # nothing lost
+
+
+def test_limit_errors_are_swift_s_plain_sentences(sim, api):
+    put(api, f"{account(sim)}/c")
+    r = api.get(f"{account(sim)}/c?limit=10001", timeout=10)
+    assert (r.status_code, r.text) == (412, "Maximum limit is 10000")
+    meta = {f"X-Object-Meta-K{i}": "v" for i in range(91)}
+    r = put(api, f"{account(sim)}/c/o", b"x", **meta)
+    assert r.status_code == 400 and r.text == "Too many metadata items; max 90"
+    assert r.headers["Content-Type"].startswith("text/plain")
+    r = put(api, f"{account(sim)}/c/" + "o" * 1025)
+    assert r.status_code == 400 and r.text == "Object name length of 1025 longer than 1024"
+    r = put(api, f"{account(sim)}/" + "n" * 257)
+    assert r.status_code == 400 and r.text == "Container name length of 257 longer than 256"
+
+
+def test_if_none_match_star_never_overwrites(sim, api):
+    put(api, f"{account(sim)}/c")
+    assert put(api, f"{account(sim)}/c/o", b"first", **{"If-None-Match": "*"}).status_code == 201
+    r = put(api, f"{account(sim)}/c/o", b"second", **{"If-None-Match": "*"})
+    assert r.status_code == 412
+    check_envelope(r)
+    assert api.get(f"{account(sim)}/c/o", timeout=10).content == b"first"
+    r = put(api, f"{account(sim)}/c/o", b"third", **{"If-None-Match": "some-etag"})
+    assert (r.status_code, r.text) == (400, "If-None-Match only supports *")
+    assert api.get(f"{account(sim)}/c/o", timeout=10).content == b"first"
+
+
 # --- containers --------------------------------------------------------------------------------
 
 def test_container_create_head_metadata_and_delete(sim, api):
