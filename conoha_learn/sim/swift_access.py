@@ -18,6 +18,7 @@ from werkzeug.http import http_date
 
 from typing import TYPE_CHECKING
 
+from . import swift_tempurl as tempurl
 from .call import Call, Reply
 from .errors import AUTH_REQUIRED, ApiError
 from .identity import lookup_token
@@ -53,7 +54,12 @@ def account_project(call: Call) -> str:
 
 def is_owner(call: Call) -> bool:
     """Look at the token (these routes are open: public containers need no token). True when
-    it is a valid token of the account's own tenant."""
+    it is a valid token of the account's own tenant, or (for an object) a valid temporary URL
+    (swift_tempurl.py; an invalid one is 401 whatever the token)."""
+    if "name" in call.args and tempurl.offered(call):
+        tempurl.check(call, account_doc(call.sim, account_project(call))["meta"])
+        call.token = None
+        return True
     call.token = lookup_token(call.sim, call.request.headers.get("X-Auth-Token"))
     return call.token is not None and call.token["project_id"] == account_project(call)
 
