@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import swift_containers as containers
 from . import swift_objects as objects
+from . import swift_tempurl as tempurl
 from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import ApiError
@@ -54,7 +55,11 @@ def info(call: Call) -> Reply:
                             "max_meta_count": MAX_META_COUNT,
                             "max_meta_overall_size": MAX_META_OVERALL_SIZE,
                             "policies": [{"name": "Policy-0", "default": True}]},
-                  "account_quotas": {}, "conoha_learn": limits(call.sim)})
+                  "account_quotas": {},
+                  # swift_tempurl.py; upstream's tempurl registers these capabilities
+                  "tempurl": {"methods": sorted(tempurl.METHODS), "outgoing_remove_headers": [],
+                              "allowed_digests": ["sha1", "sha256", "sha512"]},
+                  "conoha_learn": limits(call.sim)})
 
 
 def _account_headers(call: Call, project: str) -> dict[str, str]:
