@@ -112,7 +112,11 @@ def test_volume_upload_image_saves_the_stopped_servers_boot_volume(slow):
     assert upload["volume_type"]["name"] == "c3j1-ds02-boot"
     assert api.get(f"{volumes_url(sim)}/{volume_id}").json()["volume"]["status"] == "uploading"
     image = api.get(f"{images_url(sim)}/{upload['image_id']}").json()
-    assert (image["status"], image["visibility"], image["owner"]) == ("queued", "private", image["owner"])
+    assert (image["status"], image["visibility"]) == ("queued", "private")
+    # the image is being filled from the volume: no file upload into it meanwhile
+    r = api.put(f"{images_url(sim)}/{upload['image_id']}/file", data=b"x",
+                headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 409
     settle(sim)
     image = api.get(f"{images_url(sim)}/{upload['image_id']}").json()
     assert (image["status"], image["name"], image["min_disk"]) == ("active", "web-1-saved", 100)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import fields
+from . import fields, lifecycle
 from . import image as glance
 from .call import Call, Reply, Route
 from .errors import ApiError
@@ -109,7 +109,7 @@ def upload_file(call: Call) -> Reply:
         if call.request.mimetype != "application/octet-stream":
             raise ApiError(415, f"Unsupported Content-Type {fields.clip(call.request.mimetype or '')!r}"
                                 ": send the file as application/octet-stream.")
-        if image["status"] != "queued":
+        if image["status"] != "queued" or lifecycle.busy(image):  # busy: a save fills it
             raise ApiError(409, f"Image {image['id']} is {image['status']}: a file can be "
                                 "uploaded once, to a queued image. Create a new image for "
                                 "another file.")
