@@ -33,7 +33,8 @@ def hello_world(environ: dict, start_response: Callable) -> Iterable[bytes]:
 
 def _serve(kind: str) -> None:
     # Quotas high enough that set-up (servers for servers/detail) never meets them.
-    sim = Simulator(delay=0, quota_servers=10_000, quota_volumes=10_000)
+    sim = Simulator(delay=0, quota_servers=10_000, quota_volumes=10_000,
+                    quota_gigabytes=10_000_000)
     if kind == "hello":
         sim.app = hello_world  # same server, same handler; only the application differs
     sim.bind()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .i18n import N_
+from .errors import NotFound
+from .i18n import N_, _
 from .service import Service, choose
 from .tables import table
+from .waiting import wait_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +45,25 @@ class Image(Service):
         """Delete an image of your tenant (a saved image); ConoHa's public ones answer 403."""
         image_id = image["id"] if isinstance(image, dict) else image
         self._delete(f"/v2/images/{image_id}")
+
+    def get_image(self, image: str | dict) -> dict:
+        """One image by id (Glance answers it without a wrapper object)."""
+        return self._get(f"/v2/images/{image['id'] if isinstance(image, dict) else image}")
+
+    def wait(self, image: str | dict, status: str = "active", *, timeout: float = 600,
+             interval: float = 2, progress: bool = True) -> dict | None:
+        """Poll until the image has ``status`` (a saved image: queued, saving, then active)."""
+        image_id = image["id"] if isinstance(image, dict) else image
+
+        def fetch() -> dict | None:
+            try:
+                return self.get_image(image_id)
+            except NotFound:
+                return None
+
+        what = _("image {name}").format(name=image_id[:8])  # the progress bar's label
+        return wait_for(fetch, status, what=what, timeout=timeout, interval=interval,
+                        progress=progress)
 
     def find(self, image: str | dict) -> dict:
         """One image by name or id; an unknown one raises an error listing the names."""

@@ -230,7 +230,7 @@ def compare(worker: Worker, listing: dict) -> list[str]:
     return problems
 
 
-def verify(workers: list[Worker], url: str, quota_servers: int = 10, quota_volumes: int = 20) -> None:
+def verify(workers: list[Worker], url: str, quota_servers: int = 10, quota_volumes: int = 10) -> None:
     """The simulator holds exactly what the workers' acknowledged operations imply."""
     by_project: dict[str, list[Worker]] = {}
     for w in workers:

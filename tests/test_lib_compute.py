@@ -284,3 +284,20 @@ def test_keypair_import_from_text_or_path(conn, tmp_path):
     assert len(conn.history) == before
     server = make_server(conn, key_name="from-text")
     assert conn.compute.get_server(server)["key_name"] == "from-text"
+
+
+def test_image_save_from_the_boot_volume_and_wait_for_it(conn):
+    # ConoHa VPS 3.0's image save: os-volume_upload_image on the stopped server's boot volume
+    server = conn.compute.create_server(name="web-save", flavor="g2l-t-c2m1",
+                                        image=conn.image.list()[0]["id"], progress=False)
+    conn.compute.wait(server, "ACTIVE", interval=0.05, progress=False)
+    conn.compute.stop(server)
+    conn.compute.wait(server, "SHUTOFF", interval=0.05, progress=False)
+    boot = conn.compute.get_server(server)["os-extended-volumes:volumes_attached"][0]["id"]
+    upload = conn.block_storage.save_image(boot, "web-save-image")
+    assert conn.last_exchange.status == 202
+    assert (upload["status"], upload["image_name"]) == ("uploading", "web-save-image")
+    image = conn.image.wait(upload["image_id"], "active", interval=0.05, progress=False)
+    assert (image["name"], image["visibility"]) == ("web-save-image", "private")
+    conn.image.delete_image(image)
+    assert conn.image.wait(image, "DELETED", interval=0.05, progress=False) is None

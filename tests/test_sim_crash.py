@@ -35,10 +35,10 @@ def _volumes(api: requests.Session, url: str) -> list[dict]:
 @pytest.mark.parametrize("seed", [None, 7])
 def test_restart_keeps_tokens_and_continues_ids_without_collision(tmp_path, seed):
     state = str(tmp_path / "sim.sqlite")
-    with Simulator(delay=0, seed=seed, state_file=state, quota_volumes=100) as sim:
+    with Simulator(delay=0, seed=seed, state_file=state, quota_volumes=100, quota_gigabytes=100_000) as sim:
         api = login(sim)
         first = create_volume(api, sim.url, PROJECT, size=200, name="before").json()["volume"]
-    with Simulator(delay=0, seed=seed, state_file=state, quota_volumes=100) as sim:
+    with Simulator(delay=0, seed=seed, state_file=state, quota_volumes=100, quota_gigabytes=100_000) as sim:
         # The session keeps its token from before the restart. With the seed, the 41st volume
         # drawn after a plain restart would reuse the first run's id: seeding took 160 words of
         # randomness, the login 36, each volume 4.

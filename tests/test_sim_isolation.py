@@ -38,6 +38,7 @@ def bodies(mine: dict) -> dict:
         "replace_metadata": {"metadata": {"evil": "1"}},
         "set_metadata_item": {"meta": {"role": "evil"}},
         "update_volume": {"volume": {"name": "evil", "metadata": {"evil": "1"}}},
+        "volume_action": {"os-volume_upload_image": {"image_name": "evil"}},
         "update_security_group": {"security_group": {"name": "evil"}},
         "create_server": {"server": {"flavorRef": "g2l-t-c2m1",
                                      "block_device_mapping_v2": [{"uuid": mine["boot_volume_id"]}]}},

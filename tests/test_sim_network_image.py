@@ -48,6 +48,8 @@ def test_security_group_and_rule_lifecycle(api, other_api, sim):
     assert api.delete(f"{base}/security-groups/{group['id']}").status_code == 204
     gone = api.get(f"{base}/security-groups/{group['id']}")
     assert gone.status_code == 404 and gone.json()["NeutronError"]["type"] == "SecurityGroupNotFound"
+    # Neutron's words (neutron/extensions/securitygroup.py)
+    assert gone.json()["NeutronError"]["message"] == f"Security group {group['id']} does not exist"
 
 
 @pytest.mark.parametrize("rule", [

@@ -89,6 +89,42 @@ def test_an_account_without_capacity_takes_no_upload(sim, api):
     assert api.get(f"{account(sim)}/box/a", timeout=10).status_code == 404
 
 
+def test_a_quota_below_what_is_stored_is_accepted_and_enforced_at_upload(sim, api):
+    # upstream account_quotas accepts any quota; the next upload past it is refused (413)
+    put(api, f"{account(sim)}/box")
+    assert put(api, f"{account(sim)}/box/a", b"x" * 10).status_code == 201
+    assert api.post(account(sim), headers={"X-Account-Meta-Quota-Giga-Bytes": "0"}, timeout=10).status_code == 204
+    r = put(api, f"{account(sim)}/box/b", b"y")
+    assert r.status_code == 413 and r.text.startswith("Upload exceeds quota.")
+    assert api.get(f"{account(sim)}/box/a", timeout=10).content == b"x" * 10  # nothing lost
+
+
+def test_limit_errors_are_swift_s_plain_sentences(sim, api):
+    put(api, f"{account(sim)}/c")
+    r = api.get(f"{account(sim)}/c?limit=10001", timeout=10)
+    assert (r.status_code, r.text) == (412, "Maximum limit is 10000")
+    meta = {f"X-Object-Meta-K{i}": "v" for i in range(91)}
+    r = put(api, f"{account(sim)}/c/o", b"x", **meta)
+    assert r.status_code == 400 and r.text == "Too many metadata items; max 90"
+    assert r.headers["Content-Type"].startswith("text/plain")
+    r = put(api, f"{account(sim)}/c/" + "o" * 1025)
+    assert r.status_code == 400 and r.text == "Object name length of 1025 longer than 1024"
+    r = put(api, f"{account(sim)}/" + "n" * 257)
+    assert r.status_code == 400 and r.text == "Container name length of 257 longer than 256"
+
+
+def test_if_none_match_star_never_overwrites(sim, api):
+    put(api, f"{account(sim)}/c")
+    assert put(api, f"{account(sim)}/c/o", b"first", **{"If-None-Match": "*"}).status_code == 201
+    r = put(api, f"{account(sim)}/c/o", b"second", **{"If-None-Match": "*"})
+    assert r.status_code == 412
+    check_envelope(r)
+    assert api.get(f"{account(sim)}/c/o", timeout=10).content == b"first"
+    r = put(api, f"{account(sim)}/c/o", b"third", **{"If-None-Match": "some-etag"})
+    assert (r.status_code, r.text) == (400, "If-None-Match only supports *")
+    assert api.get(f"{account(sim)}/c/o", timeout=10).content == b"first"
+
+
 # --- containers --------------------------------------------------------------------------------
 
 def test_container_create_head_metadata_and_delete(sim, api):
@@ -350,3 +386,38 @@ def test_kill_9_during_uploads_loses_no_acknowledged_object(tmp_path):
         for name, data in acknowledged.items():
             r = session.get(f"{base}/{name}", timeout=10)
             assert r.status_code == 200 and r.content == data, name
+
+
+# --- temporary URLs (一時的Web公開) --------------------------------------------------------------
+
+def _temp_url(sim, key: str, method: str, path: str, expires: int, digest=hashlib.sha1) -> str:
+    # ConoHa's sample script (doc.conoha.jp/api-vps3/object-temporary_url-v3): HMAC-SHA1, in hex
+    import hmac
+    sig = hmac.new(key.encode(), f"{method}\n{expires}\n{path}".encode(), digest).hexdigest()
+    return f"{sim.url}/object-storage{path}?temp_url_sig={sig}&temp_url_expires={expires}"
+
+
+def test_temp_url_opens_one_object_until_it_expires(sim, api):
+    put(api, f"{account(sim)}/private")
+    put(api, f"{account(sim)}/private/report.pdf", b"%PDF-1.7 secret")
+    assert api.post(account(sim), headers={"X-Account-Meta-Temp-URL-Key": "tempurl-key"},
+                    timeout=10).status_code == 204
+    path = f"/v1/AUTH_{A}/private/report.pdf"
+    expires = int(sim.state.now()) + 3600
+    url = _temp_url(sim, "tempurl-key", "GET", path, expires)
+    r = requests.get(url, timeout=10)  # no token
+    assert r.status_code == 200 and r.content == b"%PDF-1.7 secret"
+    assert requests.head(url, timeout=10).status_code == 200  # HEAD with a GET signature
+    assert requests.put(url, data=b"x", timeout=10).status_code == 401  # signed for GET only
+    sha256 = _temp_url(sim, "tempurl-key", "GET", path, expires, hashlib.sha256)
+    assert requests.get(sha256, timeout=10).status_code == 200
+    for bad in (_temp_url(sim, "wrong-key", "GET", path, expires),
+                url.replace("/report.pdf?", "/other.pdf?"),  # another object, same signature
+                _temp_url(sim, "tempurl-key", "GET", path, int(sim.state.now()) - 10)):
+        r = requests.get(bad, timeout=10)
+        assert (r.status_code, r.text) == (401, "401 Unauthorized: Temp URL invalid"), r.text
+    # the container itself stays private
+    assert requests.get(f"{account(sim)}/private", timeout=10).status_code == 401
+    # removing the key closes every link made with it
+    api.post(account(sim), headers={"X-Remove-Account-Meta-Temp-URL-Key": "x"}, timeout=10)
+    assert requests.get(url, timeout=10).status_code == 401

@@ -120,8 +120,8 @@ def test_resize_while_building_is_409():
 
 
 @pytest.mark.parametrize("argument, words", [
-    ({"flavorRef": "g2l-t-c2m1"}, "Resize requires a flavor change"),      # the plan it has
-    ({"flavorRef": "no-such-plan"}, "Unable to locate requested flavor"),
+    ({"flavorRef": "g2l-t-c2m1"}, "When resizing, instances must change flavor!"),      # the plan it has
+    ({"flavorRef": "no-such-plan"}, "Flavor no-such-plan could not be found."),
     ({"flavorRef": "g2l-p-c4m4"}, "long-term (-p-) plan"),
     ({"flavorRef": "g2d-t-c1m2d30"}, "DBaaS"),
     ({}, "'flavorRef' is a required property"),

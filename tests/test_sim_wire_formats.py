@@ -173,7 +173,8 @@ def test_deleting_a_public_image_is_403(api, sim):
                         headers={"Content-Type": "application/openstack-images-v2.1-json-patch"})
     assert "modify_image" in glance_error(patched, 403, "Forbidden")
     assert "upload_image" in glance_error(api.put(f"{url}/{UBUNTU}/file", data=b"x"), 403, "Forbidden")
-    assert "not simulated" in glance_error(api.post(url, json={"name": "mine"}), 501, "Not Implemented")
+    # ConoHa's POST /v2/images makes ISO images only (image-create_iso_image-v3)
+    assert "ISO images only" in glance_error(api.post(url, json={"name": "mine"}), 400, "Bad Request")
     assert glance_error(api.get(f"{url}/nope"), 404, "Not Found").startswith("No image found with ID nope")
 
 

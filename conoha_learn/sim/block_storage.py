@@ -61,7 +61,7 @@ def version_v3(call: Call) -> Reply:
     return Reply(_versions_body(call))
 
 
-def _in_token_project(handler: Callable[[Call], Reply]) -> Callable[[Call], Reply]:
+def in_token_project(handler: Callable[[Call], Reply]) -> Callable[[Call], Reply]:
     """Cinder refuses a path whose project is not the token's, with this (terse) upstream text."""
     def scoped(call: Call) -> Reply:
         if call.args["project_id"] != call.project_id:
@@ -188,7 +188,7 @@ def release(sim: SimState, project_id: str, volume_id: str, *, delete: bool) -> 
 
 # --- volumes: the API -------------------------------------------------------------------------
 
-def _load(call: Call) -> dict:
+def load_volume(call: Call) -> dict:
     volume = find_volume(call.sim, call.project_id, call.args["volume_id"])
     if volume is None:
         raise ApiError(404, f"Volume {fields.clip(call.args['volume_id'])} could not be found.")
@@ -244,7 +244,7 @@ def list_volumes_detail(call: Call) -> Reply:
 
 
 def show_volume(call: Call) -> Reply:
-    return Reply({"volume": _detail(call, _load(call))})
+    return Reply({"volume": _detail(call, load_volume(call))})
 
 
 def _choose_type(type_ref: str | None, image: dict | None, size: int) -> dict:
@@ -289,6 +289,24 @@ def _sizes(sizes: tuple[int, ...]) -> str:
     return ", ".join(map(str, sizes[:-1])) + " or " + str(sizes[-1])
 
 
+def _check_quotas(sim: SimState, project_id: str, size: int) -> None:
+    """Cinder's two volume quotas (cinder/quota.py), at the figures of SimConfig: ConoHa
+    publishes neither. Cinder's QuotaError is a 413 with ``Retry-After: 0`` (cinder/exception.py)
+    and the words of VolumeLimitExceeded / VolumeSizeExceedsAvailableQuota."""
+    volumes = lifecycle.load_all(sim, "volume", project_id)
+    retry = {"Retry-After": "0"}
+    if len(volumes) >= sim.config.quota_volumes:
+        raise ApiError(413, f"VolumeLimitExceeded: Maximum number of volumes allowed "
+                            f"({sim.config.quota_volumes}) exceeded for quota 'volumes'.",
+                       headers=retry)
+    consumed = sum(v["size"] for v in volumes)
+    if consumed + size > sim.config.quota_gigabytes:
+        raise ApiError(413, f"VolumeSizeExceedsAvailableQuota: Requested volume or snapshot "
+                            f"exceeds allowed gigabytes quota. Requested {size}G, quota is "
+                            f"{sim.config.quota_gigabytes}G and {consumed}G has been consumed.",
+                       headers=retry)
+
+
 def create_volume(call: Call) -> Reply:
     """POST /volumes: a boot volume (with ``imageRef``) or an additional one (without)."""
     body = call.body("volume")
@@ -315,10 +333,7 @@ def create_volume(call: Call) -> Reply:
 
     sim = call.sim
     with sim.store.transaction():
-        used = len(lifecycle.load_all(sim, "volume", call.project_id))
-        if used >= sim.config.quota_volumes:
-            raise ApiError(413, f"VolumeLimitExceeded: Maximum number of volumes allowed "
-                                f"({sim.config.quota_volumes}) exceeded for quota 'volumes'.")
+        _check_quotas(sim, call.project_id, size)
         volume = {"id": sim.ids.uuid(), "project_id": call.project_id,
                   "user_id": call.token["user_id"], "name": name, "description": description,
                   "size": size, "volume_type": volume_type["name"], "metadata": metadata,
@@ -340,7 +355,7 @@ def update_volume(call: Call) -> Reply:
     body = call.body("volume")
     changes = {"name": fields.text(body, "name"), "description": fields.text(body, "description")}
     with call.sim.store.transaction():
-        volume = _load(call)
+        volume = load_volume(call)
         volume.update({key: value for key, value in changes.items() if key in body})
         if "metadata" in body:
             volume["metadata"] = fields.metadata(body["metadata"])
@@ -351,7 +366,7 @@ def update_volume(call: Call) -> Reply:
 
 def delete_volume(call: Call) -> Reply:
     with call.sim.store.transaction():
-        volume = _load(call)
+        volume = load_volume(call)
         if volume["status"] not in DELETABLE or volume["attachments"]:
             raise ApiError(400, f"{CANNOT_DELETE} (This volume is {volume['status']}"
                                 + ("; delete its server first.)" if volume["attachments"] else ".)"))
@@ -363,7 +378,7 @@ def delete_volume(call: Call) -> Reply:
 ROUTES = [
     Route("GET", "/block-storage", versions, auth=False),
     Route("GET", "/block-storage/v3", version_v3, auth=False),
-] + [Route(method, API + path, _in_token_project(handler)) for method, path, handler in [
+] + [Route(method, API + path, in_token_project(handler)) for method, path, handler in [
     ("GET", "/types", list_types),
     ("GET", "/types/<type_id>", show_type),
     ("GET", "/volumes", list_volumes),

@@ -50,8 +50,9 @@ class ApiError(Exception):
     """Raised by a handler to answer with an error; the app renders the service's envelope."""
 
     def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None,
-                 error_type: str | None = None):
+                 error_type: str | None = None, plain: bool = False):
         super().__init__(message)
+        self.plain = plain  # Swift: the bare sentence, not an HTML page (swift_access.plain_error)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
@@ -68,6 +69,8 @@ def title(status: int) -> str:
 def envelope(style: str, error: ApiError) -> dict | bytes:
     """The JSON body for ``error`` in the envelope style of one service (Swift: HTML bytes)."""
     status, message = error.status, error.message
+    if style == "swift" and error.plain:
+        return message.encode()
     if style == "swift":
         return (f"<html><h1>{title(status)}</h1><p>{html.escape(message, quote=False)}</p></html>").encode()
     if style == "keystone":

@@ -1,5 +1,6 @@
 """Glance v2: ConoHa's public OS images (``vmi-*``), refused to writes as Glance refuses them, and
-the tenant's own saved images (保存イメージ, made by Nova's createImage), which it may delete.
+the tenant's own images, which it may delete: saved images (保存イメージ, made by Nova's
+createImage or Cinder's os-volume_upload_image) and ISO images (ISOイメージ, image_iso.py).
 
 The catalog URL is unversioned (``<base>/image-service``), as on ConoHa; clients add ``/v2``.
 Unlike Nova, Glance returns a single image without a wrapper object, and pages with a relative
@@ -47,7 +48,7 @@ _INTERNAL = ("project_id", "_pending", "updated")
 def _visible(sim: SimState, image: dict | None, project_id: str) -> dict | None:
     """The image, up to date, if this project may see it: a public one, or one of its own
     (another tenant's private image looks exactly like a missing one, 404)."""
-    if image is None or image["visibility"] == "public":
+    if image is None or image["visibility"] == "public":  # else private or shared, the tenant's
         return image
     if image.get("project_id") != project_id:
         return None
@@ -60,28 +61,24 @@ def find_image(sim: SimState, image_id: str, project_id: str) -> dict | None:
     return _visible(sim, image, project_id)
 
 
-def _view(image: dict) -> dict:
+def view(image: dict) -> dict:
     """An image as Glance shows it: a flat object, times as ``...Z`` strings."""
-    view = {key: value for key, value in image.items() if key not in _INTERNAL}
+    shown = {key: value for key, value in image.items() if key not in _INTERNAL}
     if image.get("updated") is not None:
-        view["updated_at"] = isoformat(image["updated"])
-    return view
+        shown["updated_at"] = isoformat(image["updated"])
+    return shown
 
 
 def add_saved_image(sim: SimState, project_id: str, *, name: str, properties: dict[str, str],
-                    min_disk: int, size: int | None) -> dict:
-    """A private image of the tenant, as Nova's createImage registers it: ``queued`` at once,
-    then ``saving`` and ``active`` over the simulator's delay. Nova adds its own properties
-    (image_type "snapshot", instance_uuid ...) beside the ones the request's metadata gave."""
-    image_id = sim.ids.uuid()
-    created = isoformat(sim.now())
-    image = {"id": image_id, "name": name, "visibility": "private", "protected": False,
-             "os_hidden": False, "disk_format": "qcow2", "container_format": "bare",
-             "min_disk": min_disk, "min_ram": 0, "size": None, "virtual_size": None,
-             "checksum": None, "os_hash_algo": None, "os_hash_value": None,
-             "owner": project_id, "project_id": project_id, "created_at": created, "tags": [],
-             "self": f"/v2/images/{image_id}", "file": f"/v2/images/{image_id}/file",
-             "schema": "/v2/schemas/image", **properties}
+                    min_disk: int, size: int | None, disk_format: str = "qcow2",
+                    container_format: str = "bare") -> dict:
+    """A private image of the tenant, as Nova's createImage (or Cinder's os-volume_upload_image)
+    registers it: ``queued`` at once, then ``saving`` and ``active`` over the simulator's delay.
+    Nova adds its own properties (image_type "snapshot", instance_uuid ...) beside the ones the
+    request's metadata gave."""
+    image = new_image(sim, project_id, name=name, visibility="private", disk_format=disk_format,
+                      container_format=container_format, min_disk=min_disk, properties=properties)
+    image_id = image["id"]
     digest = hashlib.sha512(image_id.encode())
     lifecycle.begin(sim, image, {"status": "queued"}, {"status": "saving"},
                     {"status": "active", "size": size, "os_hash_algo": "sha512",
@@ -89,6 +86,22 @@ def add_saved_image(sim: SimState, project_id: str, *, name: str, properties: di
                      "checksum": hashlib.md5(image_id.encode()).hexdigest()})
     sim.store.put("image", image, project_id)
     return image
+
+
+def new_image(sim: SimState, project_id: str, *, name: str, visibility: str, disk_format: str,
+              container_format: str, min_disk: int = 0, properties: dict[str, str]) -> dict:
+    """The document of a tenant's image as Glance first shows it: no data yet, ``queued``."""
+    image_id = sim.ids.uuid()
+    created = isoformat(sim.now())
+    return {"id": image_id, "name": name, "status": "queued", "visibility": visibility,
+            "protected": False, "os_hidden": False, "disk_format": disk_format,
+            "container_format": container_format,
+            "min_disk": min_disk, "min_ram": 0, "size": None, "virtual_size": None,
+            "checksum": None, "os_hash_algo": None, "os_hash_value": None,
+            "owner": project_id, "project_id": project_id, "created_at": created,
+            "updated_at": created, "tags": [],
+            "self": f"/v2/images/{image_id}", "file": f"/v2/images/{image_id}/file",
+            "schema": "/v2/schemas/image", **properties}
 
 
 def versions(call: Call) -> Reply:
@@ -108,7 +121,7 @@ def _matches(image: dict, key: str, value: str) -> bool:
 def list_images(call: Call) -> Reply:
     with call.sim.store.lock:
         images = [_visible(call.sim, image, call.project_id) for image in call.sim.store.list("image")]
-    images = [_view(image) for image in images if image is not None]
+    images = [view(image) for image in images if image is not None]
     for key, value in call.request.args.items(multi=True):
         if key not in NOT_FILTERS:
             images = [i for i in images if _matches(i, key, value)]
@@ -125,7 +138,7 @@ def list_images(call: Call) -> Reply:
     return Reply(body)
 
 
-def _load(call: Call) -> dict:
+def load_image(call: Call) -> dict:
     image = find_image(call.sim, call.args["image_id"], call.project_id)
     if image is None:
         raise ApiError(404, f"No image found with ID {call.args['image_id']}")
@@ -133,7 +146,7 @@ def _load(call: Call) -> dict:
 
 
 def show_image(call: Call) -> Reply:
-    return Reply(_view(_load(call)))
+    return Reply(view(load_image(call)))
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -141,17 +154,17 @@ def show_image(call: Call) -> Reply:
 # (glance/api/v2/images.py, ImageAPIPolicy): delete_image, modify_image and upload_image default
 # to "admin or the image's owner", so for a public image a member of another project gets 403
 # "You are not authorized to complete <action> action." (Forbidden's message,
-# glance/common/exception.py); an unknown id is 404. Only deleting is simulated for the tenant's
-# own images; changing them is refused like the rest.
+# glance/common/exception.py); an unknown id is 404. Deleting the tenant's own images is
+# simulated, and uploading an ISO image's file (image_iso.py); changing them is refused like the rest.
 
-def _forbidden(action: str) -> ApiError:
+def forbidden(action: str) -> ApiError:
     return ApiError(403, f"You are not authorized to complete {action} action.")
 
 
 def _refuse(action: str) -> Callable[[Call], Reply]:
     def refuse(call: Call) -> Reply:
-        _load(call)  # 404 first, for an id this project cannot see
-        raise _forbidden(action)
+        load_image(call)  # 404 first, for an id this project cannot see
+        raise forbidden(action)
     refuse.__name__ = f"refuse_{action}"
     return refuse
 
@@ -159,19 +172,11 @@ def _refuse(action: str) -> Callable[[Call], Reply]:
 def delete_image(call: Call) -> Reply:
     """DELETE /v2/images/{id}: 204 for the tenant's own image, 403 for a public one."""
     with call.sim.store.transaction():
-        image = _load(call)
+        image = load_image(call)
         if image.get("project_id") != call.project_id:
-            raise _forbidden("delete_image")
+            raise forbidden("delete_image")
         call.sim.store.delete("image", image["id"])
     return Reply(None, 204)
-
-
-def create_image(call: Call) -> Reply:
-    """POST /v2/images: Glance lets a member create a private image; this simulator holds only
-    ConoHa's public images, so it says so (in Glance's error shape) rather than pretend."""
-    raise ApiError(501, "Creating images is not simulated: this simulator serves ConoHa's "
-                        "public images only. On real ConoHa, POST /v2/images creates a private "
-                        "image of your tenant.")
 
 
 ROUTES = [
@@ -179,10 +184,8 @@ ROUTES = [
     Route("GET", "/image-service/versions", versions, auth=False),
     Route("GET", "/image-service/v2/images", list_images),
     Route("GET", "/image-service/v2/images/<image_id>", show_image),
-    Route("POST", "/image-service/v2/images", create_image),
     Route("DELETE", "/image-service/v2/images/<image_id>", delete_image),
     Route("PATCH", "/image-service/v2/images/<image_id>", _refuse("modify_image")),
-    Route("PUT", "/image-service/v2/images/<image_id>/file", _refuse("upload_image")),
     Route("PUT", "/image-service/v2/images/<image_id>/tags/<tag>", _refuse("modify_image")),
     Route("DELETE", "/image-service/v2/images/<image_id>/tags/<tag>", _refuse("modify_image")),
 ]

@@ -202,11 +202,18 @@ def _lister(kind: str, collection: str, render=lambda call, d: d):
     return handler
 
 
+# Neutron's NotFound words: security groups and rules "does not exist" (SecurityGroupNotFound,
+# SecurityGroupRuleNotFound in neutron/extensions/securitygroup.py), networks, subnets and ports
+# "could not be found." (neutron_lib/exceptions/__init__.py).
+_NOT_FOUND = {"security_group": "Security group {id} does not exist",
+              "security_group_rule": "Security group rule {id} does not exist"}
+
+
 def _get(call: Call, kind: str, id: str) -> dict:
     doc = call.sim.store.get(kind, id)
     if doc is None or doc.get("project_id") not in ("", call.project_id):
-        label = kind.replace("_", " ")
-        raise ApiError(404, f"{label.capitalize()} {id} could not be found.",
+        words = _NOT_FOUND.get(kind, kind.replace("_", " ").capitalize() + " {id} could not be found.")
+        raise ApiError(404, words.format(id=id),
                        error_type=kind.title().replace("_", "") + "NotFound")
     return doc
 

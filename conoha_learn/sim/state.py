@@ -24,7 +24,10 @@ class SimConfig:
     token_lifetime: int = 24 * 3600  # ConoHa tokens live 24 hours
     state_file: str | None = None    # SQLite file to keep state across restarts; memory if None
     quota_servers: int = 10       # per project, as OpenStack quotas
-    quota_volumes: int = 20
+    quota_volumes: int = 10       # Cinder's default (cinder/quota.py); ConoHa publishes none
+    # Cinder's default is 1000 GB, but ConoHa sells 5 and 10 TB volumes (volume-create_vol-v3),
+    # so its limit must be higher: 10 volumes of the largest size, ConoHa's figure being unknown.
+    quota_gigabytes: int = 100_000
     quota_keypairs: int = 100
     quota_security_groups: int = 10        # Neutron's defaults; the 4 presets count
     quota_security_group_rules: int = 100

@@ -18,6 +18,7 @@ from werkzeug.http import http_date
 
 from typing import TYPE_CHECKING
 
+from . import swift_tempurl as tempurl
 from .call import Call, Reply
 from .errors import AUTH_REQUIRED, ApiError
 from .identity import lookup_token
@@ -53,7 +54,12 @@ def account_project(call: Call) -> str:
 
 def is_owner(call: Call) -> bool:
     """Look at the token (these routes are open: public containers need no token). True when
-    it is a valid token of the account's own tenant."""
+    it is a valid token of the account's own tenant, or (for an object) a valid temporary URL
+    (swift_tempurl.py; an invalid one is 401 whatever the token)."""
+    if "name" in call.args and tempurl.offered(call):
+        tempurl.check(call, account_doc(call.sim, account_project(call))["meta"])
+        call.token = None
+        return True
     call.token = lookup_token(call.sim, call.request.headers.get("X-Auth-Token"))
     return call.token is not None and call.token["project_id"] == account_project(call)
 
@@ -99,10 +105,19 @@ def meta_changes(call: Call, kind: str) -> dict[str, str | None]:
         elif name.startswith(set_prefix):
             key = name[len(set_prefix):]
             if not key:
-                raise ApiError(400, f"Metadata name cannot be empty: a header {header} needs "
-                                    "a name after the prefix.")
+                raise plain_error(400, f"Metadata name cannot be empty: a header {header} needs "
+                                       "a name after the prefix.")
             changes[key] = value or None
     return changes
+
+
+def plain_error(status: int, message: str, *, text_plain: bool = True) -> ApiError:
+    """Swift's constraint and quota errors: a plain sentence, not an HTML page. Most are sent as
+    ``text/plain`` (swift/common/constraints.py: check_metadata, check_object_creation); a few
+    keep swob's default ``text/html`` type around the same bare sentence ("Maximum limit is",
+    swift/common/request_helpers.py; "Upload exceeds quota.", middleware/account_quotas.py)."""
+    headers = {"Content-Type": "text/plain; charset=UTF-8"} if text_plain else None
+    return ApiError(status, message, headers=headers, plain=True)
 
 
 def apply_meta(meta: dict[str, str], changes: dict[str, str | None], kind: str) -> dict[str, str]:
@@ -115,16 +130,16 @@ def apply_meta(meta: dict[str, str], changes: dict[str, str | None], kind: str) 
             result[key] = value
     for key, value in result.items():
         if len(key) > MAX_META_NAME_LENGTH:
-            raise ApiError(400, f"Metadata name too long: X-{kind.title()}-Meta-{key[:40]}...; "
-                                f"at most {MAX_META_NAME_LENGTH} characters.")
+            raise plain_error(400, f"Metadata name too long: X-{kind.title()}-Meta-{key[:40]}...; "
+                                   f"at most {MAX_META_NAME_LENGTH} characters.")
         if len(value) > MAX_META_VALUE_LENGTH:
-            raise ApiError(400, f"Metadata value longer than {MAX_META_VALUE_LENGTH}: "
-                                f"X-{kind.title()}-Meta-{key}.")
+            raise plain_error(400, f"Metadata value longer than {MAX_META_VALUE_LENGTH}: "
+                                   f"X-{kind.title()}-Meta-{key}")
     if len(result) > MAX_META_COUNT:
-        raise ApiError(400, f"Too many metadata items; at most {MAX_META_COUNT}.")
+        raise plain_error(400, f"Too many metadata items; max {MAX_META_COUNT}")
     if sum(len(k) + len(v) for k, v in result.items()) > MAX_META_OVERALL_SIZE:
-        raise ApiError(400, f"Total metadata too large; at most {MAX_META_OVERALL_SIZE} bytes "
-                            "of names and values together.")
+        raise plain_error(400, f"Total metadata too large; max {MAX_META_OVERALL_SIZE} (bytes of "
+                               "names and values together)")
     return result
 
 
@@ -148,7 +163,7 @@ def _limit(call: Call) -> int:
     if not re.fullmatch(r"\d{1,9}", value):
         raise ApiError(400, f"Invalid limit '{value[:20]}': a whole number from 0 to {LISTING_LIMIT}.")
     if int(value) > LISTING_LIMIT:
-        raise ApiError(412, f"Maximum limit is {LISTING_LIMIT}; page with marker= for more.")
+        raise plain_error(412, f"Maximum limit is {LISTING_LIMIT}", text_plain=False)
     return int(value)
 
 

@@ -13,7 +13,7 @@ from .call import Call, Reply
 from .clock import isoformat
 from .errors import ApiError
 from .swift_access import (MAX_CONTAINER_NAME_LENGTH, TEXT_HTML, account_doc, account_project, apply_meta,
-                           denied, is_owner, listing_reply, meta_changes, meta_headers,
+                           denied, is_owner, listing_reply, meta_changes, meta_headers, plain_error,
                            require_owner, select, time_headers)
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def objects_of(sim: SimState, project: str, name: str) -> list[dict]:
 
 def check_name(name: str) -> None:
     if len(name.encode()) > MAX_CONTAINER_NAME_LENGTH:
-        raise ApiError(400, f"Container name length of {len(name.encode())} longer than "
-                            f"{MAX_CONTAINER_NAME_LENGTH} bytes.")
+        raise plain_error(400, f"Container name length of {len(name.encode())} longer than "
+                               f"{MAX_CONTAINER_NAME_LENGTH}", text_plain=False)
 
 
 def load(call: Call) -> dict:

@@ -20,7 +20,8 @@ from . import swift_containers as containers
 from .call import Call, Reply
 from .errors import ApiError
 from .swift_access import (GIB, MAX_OBJECT_NAME_LENGTH, TEXT_HTML, account_doc, account_project,
-                           apply_meta, meta_changes, meta_headers, require_owner, time_headers)
+                           apply_meta, meta_changes, meta_headers, plain_error, require_owner,
+                           time_headers)
 
 MAX_OBJECTS = 10000  # per account, a limit of this simulator (with 0-byte objects, bytes alone
 #                      would not bound the store)
@@ -32,8 +33,8 @@ def object_name(call: Call) -> str:
     of names like ``photos/`` (pseudo-directory markers)."""
     name = call.request.path.split("/", 5)[5]
     if len(name.encode()) > MAX_OBJECT_NAME_LENGTH:
-        raise ApiError(400, f"Object name length of {len(name.encode())} longer than "
-                            f"{MAX_OBJECT_NAME_LENGTH} bytes.")
+        raise plain_error(400, f"Object name length of {len(name.encode())} longer than "
+                               f"{MAX_OBJECT_NAME_LENGTH}")
     return name
 
 
@@ -63,18 +64,18 @@ def _check_room(call: Call, project: str, size: int, replacing: dict | None) -> 
     """413 when storing ``size`` more bytes would pass a cap (replacing an object frees its own)."""
     sim = call.sim
     if size > sim.config.object_max_bytes:
-        raise ApiError(413, f"Your request is too large: {size} bytes, and this simulator takes at "
-                            f"most {sim.config.object_max_bytes} bytes per object (upstream Swift: "
-                            "5 GiB per PUT, larger ones in segments).")
+        raise plain_error(413, f"Your request is too large. ({size} bytes; this simulator takes at "
+                               f"most {sim.config.object_max_bytes} bytes per object, upstream "
+                               "Swift 5 GiB per PUT, larger ones in segments.)")
     objects = sim.store.list("object", project)
     if replacing is None and len(objects) >= MAX_OBJECTS:
-        raise ApiError(413, f"Upload exceeds quota: at most {MAX_OBJECTS} objects per account in "
-                            "this simulator.")
+        raise plain_error(413, f"Upload exceeds quota. (At most {MAX_OBJECTS} objects per account "
+                               "in this simulator.)", text_plain=False)
     used = sum(o["size"] for o in objects) - (replacing["size"] if replacing else 0)
     cap, why = account_limits(call, project)
     if used + size > cap:
-        raise ApiError(413, f"Upload exceeds quota: {used} bytes are stored, this object is {size}, "
-                            f"and {why} is {cap} bytes.")
+        raise plain_error(413, f"Upload exceeds quota. ({used} bytes are stored, this object is "
+                               f"{size}, and {why} is {cap} bytes.)", text_plain=False)
 
 
 def _drain(call: Call) -> None:
@@ -153,6 +154,21 @@ def _copy(call: Call, project: str, source: tuple[str, str], target: tuple[str, 
                           "X-Copied-From-Last-Modified": time_headers(original["created"])["Last-Modified"]})
 
 
+def _check_if_none_match(call: Call, existing: dict | None) -> None:
+    """``If-None-Match: *`` uploads only when no such object exists: 412 otherwise; any other
+    value is 400 "If-None-Match only supports *" (swift/proxy/controllers/obj.py)."""
+    value = call.request.headers.get("If-None-Match")
+    if value is None:
+        return
+    if value.strip() != "*":
+        _drain(call)
+        raise plain_error(400, "If-None-Match only supports *", text_plain=False)
+    if existing is not None:
+        _drain(call)
+        raise ApiError(412, "A precondition for this request was not met. (If-None-Match: * and "
+                            "the object already exists; nothing was overwritten.)")
+
+
 def upload(call: Call) -> Reply:
     """PUT: store the body (201, ETag = its MD5), or copy with ``X-Copy-From``."""
     require_owner(call)
@@ -164,6 +180,7 @@ def upload(call: Call) -> Reply:
         return _copy(call, project, _split_source(call.request.headers["X-Copy-From"], "X-Copy-From"),
                      (container, name))
     replacing = call.sim.store.get("object", _object_id(project, container, name))
+    _check_if_none_match(call, replacing)
     data = _read_body(call, project, replacing)
     expected = call.request.headers.get("ETag", "").strip('"').lower()
     actual = hashlib.md5(data, usedforsecurity=False).hexdigest()
@@ -175,6 +192,7 @@ def upload(call: Call) -> Reply:
         if containers.find(call.sim, project, container) is None:  # deleted meanwhile
             raise ApiError(404, f"The resource could not be found: no container {container[:80]!r}.")
         replacing = call.sim.store.get("object", _object_id(project, container, name))
+        _check_if_none_match(call, replacing)
         _check_room(call, project, len(data), replacing)
         obj = _store(call, project, container, name, data, meta=meta,
                      content_type=_content_type(call, name))

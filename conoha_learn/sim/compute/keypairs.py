@@ -92,10 +92,13 @@ def create_keypair(call: Call) -> Reply:
     private key, once. The private key is never stored."""
     body = call.body("keypair")
     name = fields.text(body, "name", required=True, min_len=1)
-    if not re.fullmatch(r"[A-Za-z0-9 _.-]+", name) or name.strip() != name:
+    # Below microversion 2.92 (the simulator serves at most 2.3) Nova's schema allows
+    # ^[_\- a-zA-Z0-9]+$ (keypair_name_special_chars, nova/api/validation/parameter_types.py);
+    # '.' and '@' only from 2.92 on.
+    if not re.fullmatch(r"[A-Za-z0-9 _-]+", name) or name.strip() != name:
         raise ApiError(400, "Keypair data is invalid: Keypair name contains unsafe characters. "
-                            "Use 1 to 255 letters, digits, spaces, '_', '.' or '-' (no leading "
-                            "or trailing space).")
+                            "Use 1 to 255 letters, digits, spaces, '_' or '-' (no leading "
+                            "or trailing space; '.' and '@' only from microversion 2.92).")
     public_key = fields.text(body, "public_key", max_len=16384)
     key_type = _key_type(call, body)
     sim, user_id = call.sim, call.token["user_id"]

@@ -45,10 +45,11 @@ def resize(call: Call, server: dict, argument) -> None:
     if not isinstance(argument, dict):
         raise fields.invalid("resize", argument, 'Send {"flavorRef": "<plan id from GET /flavors>"}.')
     require_state(server, "resize", {"active", "stopped"})
-    flavor = find_flavor_ref(argument, unknown="Unable to locate requested flavor.")
+    flavor = find_flavor_ref(argument)
     if flavor["id"] == server["flavor_id"]:
-        # Nova's words (nova/api/openstack/compute/servers.py, CannotResizeToSameFlavor).
-        raise ApiError(400, "Resize requires a flavor change. The server already has plan "
+        # Nova's words (CannotResizeToSameFlavor in nova/exception.py, a 400 from
+        # nova/api/openstack/compute/servers.py's resize).
+        raise ApiError(400, "When resizing, instances must change flavor! The server already has plan "
                             f"{flavor['name']}; pick another one from GET /flavors.")
     check_plan_usable(flavor)
     server["resize_from"] = {"flavor_id": server["flavor_id"], "vm_state": server["vm_state"]}

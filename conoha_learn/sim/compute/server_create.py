@@ -40,17 +40,16 @@ USER_DATA_HEADERS = ("#!", "#include", "#cloud-config", "#cloud-boothook")  # "#
 DEVICE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def find_flavor_ref(body: dict, *, unknown: str = "") -> dict:
-    """The plan ``body["flavorRef"]`` names (an id, a name or a flavor URL), or a 400 that starts
-    with ``unknown``, Nova's wording for the action (resize words it differently from create)."""
+def find_flavor_ref(body: dict) -> dict:
+    """The plan ``body["flavorRef"]`` names (an id, a name or a flavor URL), or Nova's 400
+    FlavorNotFound, "Flavor X could not be found." (nova/exception.py; create and resize alike)."""
     ref = body.get("flavorRef")
     if isinstance(ref, int) and not isinstance(ref, bool):
         ref = str(ref)
     ref = fields.text({"flavorRef": ref}, "flavorRef", required=True, min_len=1)
     flavor = find_flavor(ref.rstrip("/").rsplit("/", 1)[-1])  # Nova also takes a flavor's URL
     if flavor is None:
-        lead = unknown or f"Flavor {fields.clip(ref)} could not be found."
-        raise ApiError(400, f"{lead} Use an id (or name) from GET /flavors, such as g2l-t-c2m1.")
+        raise ApiError(400, f"Flavor {fields.clip(ref)} could not be found. Use an id (or name) from GET /flavors, such as g2l-t-c2m1.")
     return flavor
 
 
@@ -163,9 +162,10 @@ def _require_boot_volume(flavor: dict, mappings: list[dict]) -> None:
 
 def check_plan_usable(flavor: dict) -> None:
     """Only hourly VPS plans can be used through the API (seed.creatable_through_api). ConoHa's
-    exact answer for the others is not published: this is Nova's answer for a flavor the project
-    may not use ("Invalid flavorRef provided.", nova/api/openstack/compute/servers.py), with a
-    hint after it."""
+    exact answer for the others is not published: this is current Nova's answer for a flavor the
+    project may not use, FlavorNotFound ("Flavor %(flavor_id)s could not be found.",
+    nova/exception.py, a 400 from POST /servers and resize in nova/api/openstack/compute/
+    servers.py; "Invalid flavorRef provided." left Nova in 2016), with a hint after it."""
     if seed.creatable_through_api(flavor["name"]):
         return
     if flavor["name"].startswith("g2d-"):
@@ -173,7 +173,7 @@ def check_plan_usable(flavor: dict) -> None:
     else:
         why = ("is a long-term (-p-) plan, bought as a contract in the control panel; through "
                "the API, use an hourly -t- plan")
-    raise ApiError(400, f"Invalid flavorRef provided. Plan {flavor['name']} {why}.")
+    raise ApiError(400, f"Flavor {flavor['id']} could not be found. Plan {flavor['name']} {why}.")
 
 
 def _check_server_quota(sim: SimState, project_id: str) -> None:
