@@ -190,3 +190,19 @@ def test_wrong_groups_are_named(net, name, rule, says):
         _group(net, **rule)
     ok, message = feedback("07.ansible-web", name or "ansible-web")
     assert not ok and says in message, message
+
+
+# --- the simulator's GET /servers/{id}/os-security-groups, which openstack.cloud.server reads ------
+
+def test_a_servers_security_groups_in_novas_format(net):
+    server = net.compute.create_server(name="web", flavor="g2l-t-c2m1", image="vmi-ubuntu-24.04-amd64",
+                                       security_groups=["default", "IPv4v6-SSH"], progress=False)
+    groups = net.get("compute", f"/servers/{server['id']}/os-security-groups")["security_groups"]
+    assert [g["name"] for g in groups] == ["default", "IPv4v6-SSH"]
+    default, ssh = groups
+    assert all(r["parent_group_id"] == default["id"] for r in default["rules"])
+    # Only ingress rules: default's two from the group itself (Neutron's egress rules are left out)
+    assert [(r["group"], r["ip_range"]) for r in default["rules"]] == \
+        [({"name": "default", "tenant_id": default["tenant_id"]}, {})] * 2
+    assert {(r["ip_protocol"], r["from_port"], r["to_port"]) for r in ssh["rules"]} == {("tcp", 22, 22)}
+    net.compute.delete(server)
