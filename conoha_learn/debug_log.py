@@ -35,11 +35,14 @@ from .i18n import _
 from .magics import cloud_environment, run_openstack
 
 # keystoneauth writes each request as the curl command that would repeat it, and each answer's
-# status in brackets. The URL may be quoted (it is when it has a query string).
-REQUEST = re.compile(r'^REQ: curl -g -i -X (\w+) "?([^" ]+)')
-ANSWER = re.compile(r"^RESP: \[(\d{3})\]")
+# status in brackets. The URL may be quoted (it is when it has a query string). In a log file
+# (openstacksdk's enable_logging(path=...), which Ansible's sdk_log_path uses) each line starts
+# with the time, the level and the logger's name.
+PREFIX = r"^(?:[\d-]+ [\d:,.]+ \w+: [\w.]+ )?"
+REQUEST = re.compile(PREFIX + r'REQ: curl -g -i -X (\w+) "?([^" ]+)')
+ANSWER = re.compile(PREFIX + r"RESP: \[(\d{3})\]")
 # The token request goes through another code path, which logs only this line (no REQ/RESP).
-TOKEN_REQUEST = re.compile(r"^Making authentication request to (\S+)")
+TOKEN_REQUEST = re.compile(PREFIX + r"Making authentication request to (\S+)")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Exercises of notebook 07 (SDKs and real tools): a volume made with openstacksdk, SDK names."""
+"""Exercises of notebook 07 (SDKs and real tools): a volume made with openstacksdk, a security group
+made with Ansible, SDK names."""
 
 from __future__ import annotations
 
@@ -83,4 +84,49 @@ def sdk_volume(answer: Any, conn: Any) -> str | None:
         return _("the volume is available, but your object still says {status!r}: an SDK object "
                  "is a copy of one answer. Pass the one wait_for_status returned.").format(
                      status=getattr(answer, "status", None))
+    return None
+
+
+# The Ansible build exercise: a security group for a web server, made by a task the learner adds
+# to the playbook; the checker reads the group and its rules back from Neutron.
+WEB_GROUP = "ansible-web"
+ANYWHERE = (None, "0.0.0.0/0")
+
+
+@exercise("07.ansible-web",
+          N_("Add tasks to the playbook that create a security group named ansible-web with a rule "
+             "letting TCP port 80 in from anywhere over IPv4; run it, and pass the group's name to "
+             "cl.check."),
+          N_("openstack.cloud.security_group makes the group; openstack.cloud.security_group_rule "
+             "(security_group, protocol, port_range_min, port_range_max) adds the rule."),
+          builds=True)
+def ansible_web(answer: Any, conn: Any) -> str | None:
+    if not isinstance(answer, str) or not answer.strip():
+        raise Unjudgeable(_('pass the security group\'s name as a string, e.g. "ansible-web".'))
+    name = answer.strip()
+    groups = require_connection(conn).get("network", "/v2.0/security-groups",
+                                          params={"name": name})["security_groups"]
+    if not groups:
+        return _("your project has no security group named {name!r}: did the playbook run "
+                 "without failures (failed=0 in its PLAY RECAP)?").format(name=name)
+    if name != WEB_GROUP:
+        return _("{name!r} exists, but the exercise asks for a group of your own named "
+                 "'ansible-web'.").format(name=name)
+    ingress = [r for r in groups[0]["security_group_rules"] if r["direction"] == "ingress"]
+    if not ingress:
+        return _("the group has only the rules Neutron adds to every new group (all traffic out): "
+                 "add a task with openstack.cloud.security_group_rule.")
+    web = [r for r in ingress if r["protocol"] == "tcp"
+           and (r["port_range_min"], r["port_range_max"]) == (80, 80)]
+    if not web:
+        return _("no rule of the group lets TCP port 80 in; it has: {rules}.").format(
+            rules=", ".join(f"{r['protocol'] or 'any'} {r['port_range_min']}-{r['port_range_max']}"
+                            for r in ingress))
+    if not any(r["ethertype"] == "IPv4" for r in web):
+        return _("the rule for port 80 is for IPv6 only; the exercise asks for IPv4 "
+                 "(ethertype IPv4, the module's default).")
+    ipv4 = [r for r in web if r["ethertype"] == "IPv4"]
+    if not any(r["remote_ip_prefix"] in ANYWHERE for r in ipv4):
+        return _("the rule for port 80 lets in only {prefix}; from anywhere is 0.0.0.0/0 (or no "
+                 "remote_ip_prefix at all).").format(prefix=ipv4[0]["remote_ip_prefix"])
     return None

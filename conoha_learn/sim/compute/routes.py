@@ -12,6 +12,7 @@ from .metadata import (delete_metadata_item, merge_metadata, replace_metadata, s
 from .paths import LEGACY, V21
 from .server_actions import server_action
 from .server_create import create_server
+from .server_security_groups import list_server_security_groups
 from .servers import delete_server, list_ips, list_servers, list_servers_detail, show_ips, show_server
 from .versions import guarded, version_v2, version_v21, versions
 from .volume_attachments import attach_volume, detach_volume, list_attachments, show_attachment
@@ -35,6 +36,7 @@ API = [
     ("DELETE", "/servers/<server_id>/metadata/<key>", delete_metadata_item),
     ("GET", "/servers/<server_id>/ips", list_ips),
     ("GET", "/servers/<server_id>/ips/<network>", show_ips),
+    ("GET", "/servers/<server_id>/os-security-groups", list_server_security_groups),
     ("GET", "/servers/<server_id>/os-volume_attachments", list_attachments),
     ("POST", "/servers/<server_id>/os-volume_attachments", attach_volume),
     ("GET", "/servers/<server_id>/os-volume_attachments/<volume_id>", show_attachment),
