@@ -13,6 +13,7 @@ and repeat the call once.
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -74,6 +75,13 @@ class Connection:
         if self._token is None or self._expiring(self._token):
             self.authenticate()
         return self._token
+
+    def export_token(self) -> str:
+        """``export OS_TOKEN=...``, the line to paste into a terminal before a command from
+        ``as_curl()`` (which sends ``$OS_TOKEN``). It holds the token itself, a secret for a day
+        on real ConoHa: print it and paste it, never save it (in a terminal with the ``OS_*``
+        settings, ``export OS_TOKEN=$(openstack token issue -f value -c id)`` does the same)."""
+        return f"export OS_TOKEN={shlex.quote(self.token.id)}"
 
     def _expiring(self, token: Token) -> bool:
         # For a very short-lived token (a test's), renew at half-life instead of never using it.

@@ -290,6 +290,8 @@ def run(jupyter_args: Sequence[str], language: str = "en") -> int:
     env[PORT_VARIABLE] = url.rsplit(":", 1)[1]  # the kernels' cl.connect() looks there
     if language != "en":
         env["CONOHA_LEARN_LANG"] = language
+    # `openstack` and `conoha-learn` in JupyterLab's terminals, without activating .venv
+    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
     variables = cloud_environment("sim")
     if "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
         env.update(variables)  # for JupyterLab's terminals; a learner's own OS_* settings win
