@@ -45,7 +45,7 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 LOCAL_IMAGES = {"https://mybinder.org/badge_logo.svg": "binder-badge.svg"}
 
 NOTICE = {  # shown on the Japanese landing page while the README has no Japanese twin
-    "ja": "```{note}\nこのページ（README）の日本語版はまだありません。英語版を表示しています。\n"
+    "ja": "```{note}\nこのページの日本語版はまだありません。英語版を表示しています。\n"
           "各ノートブックの日本語版は左のメニューから開けます。\n```\n\n",
 }
 HOME = {"en": "website/home.md", "ja": "website/home.ja.md"}  # what the course is, how long, where to start
