@@ -86,10 +86,10 @@ class Ids:
         """A Keystone-style id: 32 hex digits, no dashes."""
         return f"{self._bits(128):032x}"
 
-    def token(self) -> str:
-        """An opaque token shaped like Keystone's Fernet tokens (``gAAAAA...``, ~180 chars)."""
-        raw = self._bits(8 * 128).to_bytes(128, "big")
-        return "gAAAAAB" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    def nonce(self) -> bytes:
+        """16 random bytes for a token (tokens.py). It draws 128 bytes, as the stored random
+        tokens before it did, so a seeded simulator still makes the ids its cassettes hold."""
+        return self._bits(8 * 128).to_bytes(128, "big")[:16]
 
     def audit_id(self) -> str:
         return base64.urlsafe_b64encode(self._bits(128).to_bytes(16, "big")).decode().rstrip("=")

@@ -9,15 +9,13 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from . import seed
+from . import seed, tokens
 from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import AUTH_REQUIRED, ApiError
 
 if TYPE_CHECKING:
     from .state import SimState
-
-MAX_TOKENS_PER_PROJECT = 1000  # older tokens are forgotten; bounds the store under load
 
 # (type, name, path under the simulator). ConoHa's real service names are not known (§7 of
 # the wire-format notes), so these are upstream's usual names. The last two services are
@@ -43,35 +41,32 @@ CATALOG_V2 = [
 ]
 
 
-def digest(token: str) -> str:
-    # Tokens (and passwords, accounts.py) are stored by digest: a state file holds neither.
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(secret: str) -> str:
+    # Passwords are stored by digest (accounts.py): a state file holds none.
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# --- tokens -----------------------------------------------------------------------------------
+# --- tokens (sealed and opened by tokens.py; nothing is stored per token) ---------------------
 
 def lookup_token(sim: SimState, token: str | None) -> dict | None:
-    """The stored token record, or None when unknown, revoked or expired."""
+    """What a token says (user, project, methods, audit id, times), or None when it is not one
+    of ours, expired or revoked."""
     if not token or len(token) > 1024:
         return None
-    doc = sim.store.get("token", digest(token))
-    if doc is None or doc["expires_at"] <= sim.now():
-        return None
-    return doc
+    return sim.tokens.open(token, sim.now())
 
 
 def issue_token(sim: SimState, user: dict, project: dict | None, methods: list[str]) -> tuple[str, dict]:
-    token = sim.ids.token()
-    now = sim.now()
-    doc = {"id": digest(token), "user_id": user["id"], "user_name": user["name"],
-           "project_id": project["id"] if project else None,
-           "project_name": project["name"] if project else None,
-           "methods": methods, "audit_id": sim.ids.audit_id(),
+    now, nonce = sim.now(), sim.ids.nonce()  # nonce first: the order seeded ids were drawn in
+    doc = {"user_id": user["id"], "project_id": project["id"] if project else None,
+           "methods": [m for m in methods if m in tokens.METHODS], "audit_id": sim.ids.audit_id(),
            "issued_at": now, "expires_at": now + sim.config.token_lifetime}
-    with sim.store.transaction():
-        sim.store.put("token", doc, doc["project_id"])
-        sim.store.prune("token", doc["project_id"], MAX_TOKENS_PER_PROJECT)
-    return token, doc
+    return sim.tokens.seal(doc, nonce), with_names(doc, user, project)
+
+
+def with_names(doc: dict, user: dict, project: dict | None) -> dict:
+    """The token's contents and the names its body shows (looked up, as Keystone does)."""
+    return {**doc, "user_name": user["name"], "project_name": project["name"] if project else None}
 
 
 def catalog_v3(sim: SimState, project_id: str) -> list[dict]:
@@ -246,13 +241,15 @@ def _subject(call: Call, action: str) -> tuple[str, dict]:
 def validate_token(call: Call) -> Reply:
     """GET (and HEAD) /v3/auth/tokens: is the X-Subject-Token still good, and what is it?"""
     _, doc = _subject(call, "identity:validate_token")
+    project = call.sim.store.get("project", doc["project_id"]) if doc["project_id"] else None
+    doc = with_names(doc, call.sim.store.get("user", doc["user_id"]), project)
     body = token_body(call.sim, doc, with_catalog="nocatalog" not in call.request.args)
     return Reply(body, 200, {"Vary": "X-Auth-Token"})
 
 
 def revoke_token(call: Call) -> Reply:
-    subject, _ = _subject(call, "identity:revoke_token")
-    call.sim.store.delete("token", digest(subject))
+    _, doc = _subject(call, "identity:revoke_token")
+    call.sim.tokens.revoke(doc, call.sim.now())
     return Reply(None, 204)
 
 
