@@ -7,6 +7,7 @@ from a seeded generator, so the same script gets byte-identical responses (what 
 from __future__ import annotations
 
 import base64
+import functools
 import random
 import threading
 import time
@@ -106,6 +107,7 @@ class Ids:
             return self._rng.choice(options)
 
 
+@functools.lru_cache(maxsize=4096)  # listings show the same few instants again and again
 def isoformat(ts: float, *, micro: bool = False, z: bool = True) -> str:
     """Timestamps as OpenStack writes them: Nova ``2026-01-01T00:00:00Z``, Keystone with
     microseconds (``.000000Z``), Cinder without the ``Z``."""

@@ -16,6 +16,7 @@ from .clock import Clock, Ids
 from .faults import Faults
 from .store import Store
 from .tokens import Tokens
+from .views import Views
 
 
 @dataclass
@@ -70,6 +71,7 @@ class SimState:
         self.before_request = None  # a check every request passes first, e.g. private.py's
         self._resets = 0
         self.tokens = self._tokens()
+        self.views = Views()  # listings kept until the store changes (views.py)
         if self.store.get_meta("seeded") is None:
             self.load_seed()
 
