@@ -94,6 +94,7 @@ class Tokens:
         self._mac_key = hashlib.sha256(b"mac:" + key).digest()
         self._enc_key = hashlib.sha256(b"enc:" + key).digest()
         self._lock = threading.Lock()
+        self.issued = 0  # how many tokens were sealed with this key: a count, not a list of them
         self.revoked = Revocations({}, {})
         for event in store.list("revocation"):
             if "audit_id" in event:
@@ -118,6 +119,8 @@ class Tokens:
         cipher = (int.from_bytes(plain, "big") ^ self._keystream(nonce, len(plain))).to_bytes(len(plain), "big")
         body = VERSION + struct.pack(">Q", int(doc["issued_at"])) + nonce + cipher
         mac = hmac.digest(self._mac_key, body, "sha256")
+        with self._lock:
+            self.issued += 1
         return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
 
     def open(self, token: str, now: float) -> dict | None:
