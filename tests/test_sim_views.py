@@ -64,3 +64,18 @@ def test_a_status_change_falling_due_shows_without_any_write_in_between():
         assert _detail(api, sim).json()["servers"][0]["status"] == "BUILD"
         requests.post(f"{sim.url}/_sim/clock", json={"advance": 60}, timeout=10)  # writes nothing
         assert [(s["id"], s["status"]) for s in _detail(api, sim).json()["servers"]] == [(server, "ACTIVE")]
+
+
+def test_kept_answers_stay_within_their_count_and_bytes():
+    from conoha_learn.sim.call import Reply
+    from conoha_learn.sim.views import Views
+    views = Views(size=3, max_bytes=100)
+    body = {"pad": "x" * 30}  # about 40 bytes encoded
+    for key in range(10):
+        views.answer(key, 0, lambda: (Reply(body), True))
+    assert list(views._entries) == [8, 9] and views._bytes == sum(len(d) for _, d in views._entries.values())
+    built = []
+    assert views.answer(9, 0, lambda: built.append(1) or (Reply(body), True)).body == views._entries[9][1]
+    assert not built  # kept: not built again
+    views.answer(9, 1, lambda: built.append(1) or (Reply(body), True))  # the store moved on
+    assert built == [1]
