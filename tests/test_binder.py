@@ -177,7 +177,8 @@ def binder_env(tmp_path_factory):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OS_", "CONOHA_LEARN_", "JUPYTER", "IPYTHON", "VIRTUAL_ENV",
                                 "PYTHONPATH", "JPY_"))}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+    # HOME is the repository, as in repo2docker's default image (/home/jovyan holds the repo).
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv), HOME=str(repo),
                JUPYTER_DATA_DIR=str(tmp / "jupyter-data"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
                JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"), IPYTHONDIR=str(tmp / "ipython"),
                PYTHONDONTWRITEBYTECODE="1")
