@@ -239,6 +239,9 @@ def run_room(count: int, say=print) -> dict:
                   "homes": {lr.name: home_facts(users, lr.name) for lr in learners},
                   "start_url": start_url(hub, learners)}
         result["isolation"] = isolation(hub, learners, users)
+        result["stopped"] = stop_servers(hub, learners)
+        result["secret_files_left"] = [lr.name for lr in learners if
+                                       (users.home(lr.name) / ".conoha-learn" / "simulator.json").exists()]
         return result
     except Exception:
         if hub is not None:
@@ -248,6 +251,19 @@ def run_room(count: int, say=print) -> dict:
         if hub is not None:
             hub.close()
         users.close()
+
+
+def stop_servers(hub: machine.Hub, learners: list[Learner], timeout: float = 120) -> int:
+    """Stop every server as the culler does (the hub's API); how many stopped in time."""
+    for lr in learners:
+        hub.api.delete(f"{hub.url}/hub/api/users/{lr.name}/server", timeout=60)
+    deadline = time.monotonic() + timeout
+    running = {lr.name for lr in learners}
+    while running and time.monotonic() < deadline:
+        running = {n for n in running if hub.api.get(f"{hub.url}/hub/api/users/{n}",
+                                                     timeout=60).json().get("servers")}
+        time.sleep(1)
+    return len(learners) - len(running)
 
 
 def home_facts(users: machine.Users, name: str) -> dict:
@@ -314,6 +330,8 @@ def report(result: dict) -> str:
                  f"course copied (en + ja, owned by the learner): "
                  f"{sum(h['en'] and h['ja'] and h['owner'] for h in homes)}/{n}; "
                  f"first page: {result['start_url']}")
+    lines.append(f"servers stopped through the API: {result['stopped']}/{n}; private simulator "
+                 f"files left after that: {len(result['secret_files_left'])}")
     iso = result["isolation"]
     if iso:
         lines.append(f"isolation, {iso['from']} against {iso['against']}'s simulator: documented "

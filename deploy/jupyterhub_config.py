@@ -24,6 +24,7 @@ benchmarks/bench_room.py measures it with thirty):
 
 import os
 import pwd
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -77,7 +78,24 @@ def home_only_for_its_owner(spawner) -> None:
 c.Spawner.pre_spawn_hook = home_only_for_its_owner
 
 if not TLJH:
-    c.JupyterHub.spawner_class = "localprocess"
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    class TermFirstSpawner(LocalProcessSpawner):
+        """LocalProcessSpawner, but a graceful stop starts with SIGTERM instead of SIGINT.
+
+        On SIGINT jupyter-server exits without shutting its kernels down; each kernel then sees
+        its parent gone and ends with os._exit, so nothing it would do at exit runs: the
+        learner's ~/.conoha-learn/simulator.json stayed behind (found by tests/test_room.py).
+        On SIGTERM it shuts the kernels down cleanly. Then SIGTERM again and SIGKILL, as usual.
+        """
+
+        async def stop(self, now: bool = False) -> None:
+            if not now and await self.poll() is None:
+                await self._signal(signal.SIGTERM)
+                await self.wait_for_death(self.interrupt_timeout)
+            await super().stop(now=True)
+
+    c.JupyterHub.spawner_class = TermFirstSpawner
     c.Spawner.environment["PATH"] = f"{BIN}:/usr/local/bin:/usr/bin:/bin"
 
 # Stop servers nobody used for IDLE seconds (their files stay); the hub's own service.

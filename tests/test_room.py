@@ -69,6 +69,12 @@ def test_a_learner_cannot_use_anothers_simulator_or_read_their_notebooks(room):
     assert (seen["home"], seen["notebook"], seen["secret"]) == ("denied", "denied", "denied")
 
 
+def test_a_stopped_server_leaves_no_simulator_file_behind(room):
+    """Culling stops servers: each kernel's simulator goes, and with it the owner's file."""
+    assert room["stopped"] == 3
+    assert room["secret_files_left"] == []
+
+
 def test_nothing_is_left_on_the_machine(room):
     assert prefixed_users() == []
     assert not any(g.startswith(room_machine.GROUP) for g in
