@@ -330,11 +330,15 @@ def test_start_fills_an_empty_home_and_keeps_the_learners_edits(binder_env):
     edited = first.read_text()
     gone = copy / "notebooks" / "ja" / FIRST_NOTEBOOK.name
     gone.unlink()
-    done, _ = run_start(binder_env, ["true"], timeout=START_TIMEOUT, HOME=str(home))
+    done, _ = run_start(binder_env, ["true"], timeout=START_TIMEOUT, HOME=str(home),
+                        CONOHA_LEARN_LANG="ja")
     assert done.returncode == 0, done.stderr[-3000:]
     assert first.read_text() == edited and "my notes" in edited
     assert gone.is_file()                               # a deleted notebook comes back as new
     assert "1 course files copied" in done.stderr
+    # A Japanese room: JupyterLab's interface in Japanese, unless the learner chose otherwise.
+    setting = home / ".jupyter/lab/user-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+    assert json.loads(setting.read_text()) == {"locale": "ja_JP"}
 
 
 @pytest.mark.slow
