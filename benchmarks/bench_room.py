@@ -307,7 +307,8 @@ def report(result: dict) -> str:
     active = [lr for lr in learners if lr.active is not None]
     mem = list(result["memory"].values())
     (l1, l5, l15), (a1, a5, a15) = result["load"]
-    lines = [f"room: {n} learners at once, {os.cpu_count()} cores, "
+    total_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    lines = [f"room: {n} learners at once, {os.cpu_count()} cores, {total_gb:.0f} GB, "
              f"load average before {l1:.2f} {l5:.2f} {l15:.2f}, after {a1:.2f} {a5:.2f} {a15:.2f}",
              "", "| figure | value |", "| --- | --- |",
              f"| reached their first token | {len(tokens)}/{n} |",

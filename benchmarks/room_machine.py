@@ -110,6 +110,8 @@ def learner_environment(say=print) -> tuple[Path, Path]:
     for old in CACHE.glob("env-*"):
         if old != env:
             shutil.rmtree(old, ignore_errors=True)
+    # Learners cannot write __pycache__ in the copy: compile it now, or every kernel compiles it.
+    run([str(env / "bin" / "python"), "-m", "compileall", "-q", str(course / "conoha_learn")])
     if not learners_can_run(env / "bin" / "python", course):
         raise RuntimeError(f"{env}: learners still cannot run it (a folder above it not 0755?)")
     return env / "bin", course
