@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SITE_STAMP := $(VENV)/.site-installed
 
-.PHONY: setup lab lab-ja test sim bench bench-test bench-lessons messages site clean
+.PHONY: setup lab lab-ja test sim bench bench-test bench-lessons bench-room messages site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,13 @@ bench-test: $(STAMP)  ## where `make test`'s time goes; nbval per notebook again
 # ARGS="--notebooks 05 09" runs only those; ARGS=--no-run reuses the last run's times; ARGS=--check.
 bench-lessons: $(STAMP)  ## minutes a learner needs per notebook and section (a few minutes)
 	nice $(BIN)/python benchmarks/lesson_times.py $(ARGS)
+
+# A room of N learners at once on JupyterHub with deploy/jupyterhub_config.py: real Unix users
+# (root only; removed afterwards), a real hub and proxy on 127.0.0.1, notebook 05's create in each
+# learner's kernel; prints login -> first token p50/p95/max, memory per learner, isolation.
+N ?= 30
+bench-room: $(STAMP)  ## a room of N learners (default 30) on one JupyterHub, measured (root)
+	$(BIN)/python benchmarks/bench_room.py --learners $(N) $(ARGS)
 
 # The learner-facing messages: extract every _() / N_() text into the template, bring the Japanese
 # catalog up to date with it (new entries come out empty, changed ones fuzzy: translate them), and
