@@ -1,0 +1,179 @@
+"""The browser edition (build/lite/, `make lite`) in Chromium, with every request outside 127.0.0.1
+blocked: the Pyodide kernel boots from the site alone, and the course runs in it with the simulator
+in the page (conoha_learn/inprocess.py).
+
+The site is served from 127.0.0.1 by this test; Chromium's requests anywhere else are aborted
+(`context.route` also sees the kernel's web worker). Only the Pyodide CDN's numpy and pandas may
+be asked for (and are refused): without them the library's tables fall back to plain ones.
+Run `make lite` first; without build/lite/ the test is skipped (a failure in CI).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from browser_helpers import launch_browser, playwright_or_skip, unavailable, wait_until_cells_done
+
+ROOT = Path(__file__).resolve().parent.parent
+LITE = Path(os.environ.get("CONOHA_LEARN_LITE_DIR") or ROOT / "build" / "lite")
+CDN = "https://cdn.jsdelivr.net/pyodide/"
+ONLINE_ONLY = ("numpy-", "pandas-", "python_dateutil-", "pytz-", "six-", "tzdata-")
+KERNEL_TIMEOUT = 240  # seconds; the kernel boots in about 10 s on an idle machine (benchmarks/)
+
+# Runs one piece of code in the open notebook's kernel; returns its status and what it showed.
+RUN = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const out = [];
+  const future = kernel.requestExecute({code, store_history: true});
+  future.onIOPub = (msg) => {
+    const type = msg.header.msg_type, content = msg.content;
+    if (type === 'stream') out.push(content.text);
+    else if (type === 'execute_result' || type === 'display_data') out.push(content.data['text/plain']);
+    else if (type === 'error') out.push(`${content.ename}: ${content.evalue}`);
+  };
+  const reply = await future.done;
+  return {status: reply.content.status, out: out.join('')};
+}"""
+KERNEL_READY = """() => {
+  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const session = widget && widget.sessionContext && widget.sessionContext.session;
+  return Boolean(session && session.kernel);
+}"""
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript",
+                      ".js": "text/javascript", ".json": "application/json"}
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (LITE / "jupyter-lite.json").is_file():
+        unavailable(f"{LITE} is not built: run `make lite` first")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(LITE)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    for playwright in playwright_or_skip():
+        browser = launch_browser(playwright)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """One notebook open in a fresh browser context, nothing allowed beyond 127.0.0.1."""
+
+    def __init__(self, chromium, site: str, path: str):
+        self.blocked: list[str] = []
+        self.context = chromium.new_context()
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.goto(f"{site}/lab/index.html?path={path}")
+        self.page.wait_for_function(KERNEL_READY, timeout=KERNEL_TIMEOUT * 1000)
+
+    def _guard(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def run(self, code: str) -> str:
+        result = self.page.evaluate(RUN, code)
+        assert result["status"] == "ok", f"{code!r} failed: {result['out']}"
+        return result["out"]
+
+    def close(self) -> None:
+        self.context.close()
+
+    def assert_only_online_extras_were_asked_for(self) -> None:
+        for url in self.blocked:
+            assert url.startswith(CDN) and url.rsplit("/", 1)[-1].startswith(ONLINE_ONLY), url
+
+
+LOGIN = """import requests
+creds = conn.credentials
+body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": creds.username, "domain": {"name": creds.user_domain_name},
+    "password": creds.password}}}, "scope": {"project": {"id": creds.project_id}}}}
+my_login = requests.post(creds.auth_url + "/auth/tokens", json=body, timeout=30)
+print(my_login.status_code)
+cl.check("02.v3-login", (my_login, my_login.headers["X-Subject-Token"]))"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language, notebook, well_done", [
+    ("en", "00_start_here.ipynb", "well done."),
+    ("ja", "ja/00_start_here.ipynb", "よくできました。"),
+])
+def test_the_course_runs_in_a_browser_tab_with_nothing_beyond_loopback(chromium, site, language,
+                                                                      notebook, well_done):
+    tab = Tab(chromium, site, notebook)
+    try:
+        shown = tab.run(f'import conoha_learn as cl\ncl.set_language("{language}")\n'
+                        "conn = cl.connect()\nprint(conn.mode, conn.simulator is not None, "
+                        "conn.credentials.auth_url)")
+        assert shown.split() == ["sim", "True", "http://127.0.0.1:8765/identity/v3"]
+        assert len(tab.run("print(len(conn.token.id), conn.token.lifetime)").split()[0]) >= 2
+        flavors = json.loads(tab.run('import json\nprint(json.dumps(conn.get("compute", "/flavors")))'))
+        assert "g2l-t-c2m1" in {f["name"] for f in flavors["flavors"]}
+        exchange = tab.run("print(conn.last_exchange)")
+        assert exchange.startswith("GET http://127.0.0.1:8765/compute/v2.1/flavors\n")
+        assert "X-Auth-Token: $OS_TOKEN" in exchange and "HTTP 200 OK" in exchange
+        curl = tab.run("print(conn.last_exchange.as_curl())")
+        assert curl.startswith("curl -i") and '"X-Auth-Token: $OS_TOKEN"' in curl
+        checked = tab.run(LOGIN)
+        assert checked.startswith("201") and well_done in checked
+        assert "g2l-t-c2m1" in tab.run("print(conn.compute.flavors())")  # pandas or not
+        tab.assert_only_online_extras_were_asked_for()
+    finally:
+        tab.close()
+
+
+def full_pyodide() -> bool:
+    """Whether build/lite/ serves every Pyodide package itself (`make lite PYODIDE_DIST=...`)."""
+    lock = json.loads((LITE / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    return "://" not in lock["packages"]["pandas"]["file_name"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", [f"{prefix}{name}" for prefix in ("", "ja/") for name in (
+    "00_start_here.ipynb", "01_openstack_and_conoha.ipynb", "02_tokens_with_keystone.ipynb",
+    "03_the_service_catalog.ipynb", "04_nova_plans_images_keys.ipynb", "05_a_servers_life.ipynb")])
+def test_whole_notebooks_run_with_a_full_pyodide(chromium, site, notebook):
+    if not full_pyodide():
+        pytest.skip("notebooks 00-05 use pandas, which a page loads from the Pyodide CDN or from a "
+                    "full Pyodide distribution: build with `make lite PYODIDE_DIST=<dir or "
+                    "tarball>` to run them whole offline")
+    tab = Tab(chromium, site, notebook)
+    try:
+        tab.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        panel = tab.page.locator(".jp-NotebookPanel").first
+        time.sleep(1)
+        wait_until_cells_done(tab.page, panel, 600, notebook)
+        errors = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                               ).all_inner_texts()
+        assert not [e for e in errors if "Traceback" in e or "Error" in e], errors
+        assert not tab.blocked
+    finally:
+        tab.close()
