@@ -51,7 +51,7 @@ $(SITE_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[site]'
 	touch $(SITE_STAMP)
 
-site: $(SITE_STAMP)  ## the course as a static website, in build/site/
+site: $(SITE_STAMP) lite  ## the course as a static website, in build/site/ (with the browser edition)
 	$(BIN)/python website/build.py build/site
 
 # The course in a browser tab (JupyterLite, Pyodide; the simulator runs inside the page), in

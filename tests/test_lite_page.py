@@ -8,6 +8,8 @@ A page is imitated here by ``sys.platform = "emscripten"`` and by hiding pandas;
 from __future__ import annotations
 
 import importlib.util
+import json
+import posixpath
 import sys
 
 import pytest
@@ -108,3 +110,32 @@ def test_the_real_table_is_pandas_on_cpython(sim):
     assert isinstance(conn.compute.flavors(), pd.DataFrame)
     connection._current = None
     local_sim.stop_embedded()
+
+
+@pytest.mark.parametrize("lang, source, expected", [
+    ("en", "notebooks/05_a_servers_life.ipynb", "../lite/lab/index.html?path=05_a_servers_life.ipynb"),
+    ("ja", "notebooks/ja/05_a_servers_life.ipynb",
+     "../../lite/lab/index.html?path=ja/05_a_servers_life.ipynb"),
+])
+def test_every_notebook_page_has_a_browser_link_into_lite(tmp_path, lang, source, expected):
+    """website/site_ext.py: next to Binder, the same notebook in the browser edition (build/site/lite/)."""
+    import types
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "website"))
+    import site_ext
+
+    (tmp_path / "site.json").write_text(json.dumps({
+        "lang": lang, "binder": "https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/",
+        "prefix": {"en": "", "ja": "ja/"},
+        "pages": {"notebooks/05_a_servers_life": {"source": source, "twin": None}}}))
+    context: dict = {}
+    site_ext.page_context(types.SimpleNamespace(srcdir=str(tmp_path)), "notebooks/05_a_servers_life",
+                          "page.html", context, None)
+    launch = context["cl_launch"]
+    assert launch["lite"] == expected
+    assert launch["lite_label"] == {"en": "Try it in your browser", "ja": "ブラウザーで試す"}[lang]
+    # From the page's folder, the link reaches the lite build beside the site's two languages.
+    page_dir = posixpath.join("build/site", "ja" if lang == "ja" else "", "notebooks")
+    assert posixpath.normpath(posixpath.join(page_dir, expected.split("?")[0])) == \
+        "build/site/lite/lab/index.html"
