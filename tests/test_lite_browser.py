@@ -10,65 +10,25 @@ Run `make lite` first; without build/lite/ the test is skipped (a failure in CI)
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from browser_helpers import launch_browser, playwright_or_skip, unavailable, wait_until_cells_done
+from lite_helpers import Tab, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 LITE = Path(os.environ.get("CONOHA_LEARN_LITE_DIR") or ROOT / "build" / "lite")
-CDN = "https://cdn.jsdelivr.net/pyodide/"
-ONLINE_ONLY = ("numpy-", "pandas-", "python_dateutil-", "pytz-", "six-", "tzdata-")
-KERNEL_TIMEOUT = 240  # seconds; the kernel boots in about 10 s on an idle machine (benchmarks/)
-
-# Runs one piece of code in the open notebook's kernel; returns its status and what it showed.
-RUN = """async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  const out = [];
-  const future = kernel.requestExecute({code, store_history: true});
-  future.onIOPub = (msg) => {
-    const type = msg.header.msg_type, content = msg.content;
-    if (type === 'stream') out.push(content.text);
-    else if (type === 'execute_result' || type === 'display_data') out.push(content.data['text/plain']);
-    else if (type === 'error') out.push(`${content.ename}: ${content.evalue}`);
-  };
-  const reply = await future.done;
-  return {status: reply.content.status, out: out.join('')};
-}"""
-KERNEL_READY = """() => {
-  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const session = widget && widget.sessionContext && widget.sessionContext.session;
-  return Boolean(session && session.kernel);
-}"""
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".mjs": "text/javascript",
-                      ".js": "text/javascript", ".json": "application/json"}
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def site():
     if not (LITE / "jupyter-lite.json").is_file():
         unavailable(f"{LITE} is not built: run `make lite` first")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Handler, directory=str(LITE)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve(LITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -77,38 +37,6 @@ def chromium():
         browser = launch_browser(playwright)
         yield browser
         browser.close()
-
-
-class Tab:
-    """One notebook open in a fresh browser context, nothing allowed beyond 127.0.0.1."""
-
-    def __init__(self, chromium, site: str, path: str):
-        self.blocked: list[str] = []
-        self.context = chromium.new_context()
-        self.context.route("**/*", self._guard)
-        self.page = self.context.new_page()
-        self.page.goto(f"{site}/lab/index.html?path={path}")
-        self.page.wait_for_function(KERNEL_READY, timeout=KERNEL_TIMEOUT * 1000)
-
-    def _guard(self, route) -> None:
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def run(self, code: str) -> str:
-        result = self.page.evaluate(RUN, code)
-        assert result["status"] == "ok", f"{code!r} failed: {result['out']}"
-        return result["out"]
-
-    def close(self) -> None:
-        self.context.close()
-
-    def assert_only_online_extras_were_asked_for(self) -> None:
-        for url in self.blocked:
-            assert url.startswith(CDN) and url.rsplit("/", 1)[-1].startswith(ONLINE_ONLY), url
 
 
 LOGIN = """import requests
