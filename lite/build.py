@@ -267,6 +267,7 @@ def contents(target: Path) -> None:
 
 
 def build(output: Path, dist: str | None) -> None:
+    output = output.resolve()  # JupyterLite runs in the source folder: no relative paths
     work = output.parent / "lite-work"
     cache = work / "cache"
     source = work / "src"
@@ -290,8 +291,7 @@ def build(output: Path, dist: str | None) -> None:
         stale.unlink(missing_ok=True)
     jupyter = Path(sys.executable).with_name("jupyter")
     result = subprocess.run([str(jupyter), "lite", "build", "--lite-dir", str(source),
-                             "--output-dir", str(output.resolve()),
-                             "--contents", str((work / "notebooks").resolve())],
+                             "--output-dir", str(output), "--contents", str(work / "notebooks")],
                             cwd=source, capture_output=True, text=True)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
