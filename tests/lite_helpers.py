@@ -25,7 +25,7 @@ RUN = """async (code) => {
     const type = msg.header.msg_type, content = msg.content;
     if (type === 'stream') out.push(content.text);
     else if (type === 'execute_result' || type === 'display_data') out.push(content.data['text/plain']);
-    else if (type === 'error') out.push(`${content.ename}: ${content.evalue}`);
+    else if (type === 'error') out.push(content.traceback.join('\\n'));  // what the learner sees
   };
   const reply = await future.done;
   return {status: reply.content.status, out: out.join('')};
@@ -82,9 +82,10 @@ class Tab:
             self.blocked.append(url)
             route.abort()
 
-    def run(self, code: str) -> str:
+    def run(self, code: str, status: str = "ok") -> str:
+        """What ``code`` showed in the kernel; it must end with ``status`` ("ok" or "error")."""
         result = self.page.evaluate(RUN, code)
-        assert result["status"] == "ok", f"{code!r} failed: {result['out']}"
+        assert result["status"] == status, f"{code!r}: {result['status']}: {result['out']}"
         return result["out"]
 
     def close(self) -> None:

@@ -73,6 +73,13 @@ def test_the_course_runs_in_a_browser_tab_with_nothing_beyond_loopback(chromium,
         checked = tab.run(LOGIN)
         assert checked.startswith("201") and well_done in checked
         assert "g2l-t-c2m1" in tab.run("print(conn.compute.flavors())")  # pandas or not
+        # 04's key pair without ssh-keygen; 06's first cell stops, in the learner's language
+        assert tab.run('public_file = cl.example_public_key("laptop-key.pub")\n'
+                       'print(conn.compute.import_keypair("laptop-key", public_file)["name"])'
+                       ).strip() == "laptop-key"
+        stopped = tab.run('cl.browser_tab_notice("06_python_openstackclient")', status="error")
+        assert "make lab" in stopped and "Traceback" not in stopped and 'File "' not in stopped
+        assert ("ブラウザー" in stopped) == (language == "ja")
         tab.assert_only_online_extras_were_asked_for()
     finally:
         tab.close()
