@@ -112,3 +112,13 @@ def test_whole_notebooks_run_with_a_full_pyodide(chromium, site, notebook):
         assert not tab.blocked
     finally:
         tab.close()
+
+
+def test_jupyterlites_own_interface_can_be_japanese():
+    """The language pack is in the build: Settings → Language → 日本語 offers it (no browser needed)."""
+    if not (LITE / "jupyter-lite.json").is_file():
+        unavailable(f"{LITE} is not built: run `make lite` first")
+    languages = json.loads((LITE / "api" / "translations" / "all.json").read_text())["data"]
+    assert languages["ja_JP"]["nativeName"].startswith("日本語")
+    pack = json.loads((LITE / "api" / "translations" / "ja_JP.json").read_text())["data"]
+    assert pack["jupyterlab"]  # JupyterLab's own strings, in Japanese
