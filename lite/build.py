@@ -69,6 +69,11 @@ def cdn_url() -> str:
     return PYODIDE_CDN_URL
 
 
+# Not for a page: source maps, type declarations, and Pyodide's demo consoles (which load
+# jQuery and xterm from CDNs).
+UNUSED = shutil.ignore_patterns("*.map", "*.d.ts", "console*.html")
+
+
 # --- the runtime ---------------------------------------------------------------------------------------
 
 def runtime(cache: Path, target: Path, dist: str | None) -> bool:
@@ -85,7 +90,7 @@ def runtime(cache: Path, target: Path, dist: str | None) -> bool:
             source = next(p.parent for p in unpacked.rglob("pyodide-lock.json"))
         if not (source / "pyodide-lock.json").is_file():
             sys.exit(f"lite: {dist} has no pyodide-lock.json: not a Pyodide distribution")
-        shutil.copytree(source, target)
+        shutil.copytree(source, target, ignore=UNUSED)
         return True
     version = pyodide_version()
     tarball = cache / f"pyodide-{version}.tgz"
@@ -97,7 +102,7 @@ def runtime(cache: Path, target: Path, dist: str | None) -> bool:
     unpacked.mkdir()
     with tarfile.open(tarball) as tar:
         tar.extractall(unpacked, filter="data")
-    shutil.copytree(unpacked / "package", target, ignore=shutil.ignore_patterns("*.map", "*.d.ts"))
+    shutil.copytree(unpacked / "package", target, ignore=UNUSED)
     return False
 
 
