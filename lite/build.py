@@ -226,6 +226,10 @@ def write_lock(pyodide: Path, cache: Path, full: bool) -> list[str]:
                 todo += new[name]["depends"]
 
     served_by_cdn = []
+    lacking = [e["file_name"] for e in needed.values() if not (pyodide / e["file_name"]).is_file()]
+    if full and lacking:  # npm's runtime, or a partial download, given as a full distribution
+        sys.exit(f"lite: the Pyodide distribution given is not a full one: it lacks {', '.join(lacking[:5])}"
+                 f"{' ...' if len(lacking) > 5 else ''} (download the full one from Pyodide's release page)")
     if not full:
         pure = {n: e for n, e in needed.items() if "-none-any" in e["file_name"]}
         download([f"{n}=={e['version']}" for n, e in pure.items()

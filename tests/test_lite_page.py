@@ -139,3 +139,34 @@ def test_every_notebook_page_has_a_browser_link_into_lite(tmp_path, lang, source
     page_dir = posixpath.join("build/site", "ja" if lang == "ja" else "", "notebooks")
     assert posixpath.normpath(posixpath.join(page_dir, expected.split("?")[0])) == \
         "build/site/lite/lab/index.html"
+
+
+def test_the_build_makes_a_pure_wheel_from_an_sdist_leaving_c_out(tmp_path):
+    """lite/build.py: MarkupSafe and PyYAML exist for Pyodide only compiled; their Python half is
+    rebuilt as a py3-none-any wheel, which Pyodide installs and imports like any other."""
+    import io
+    import tarfile
+    import zipfile
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "lite" / "build.py"  # a script, not a package
+    spec = importlib.util.spec_from_file_location("lite_build", path)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+
+    sdist = tmp_path / "speedy-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tar:
+        for name, text in {"speedy-1.0/src/speedy/__init__.py": "VALUE = 1\n",
+                           "speedy-1.0/src/speedy/_speedups.c": "/* C */\n",
+                           "speedy-1.0/setup.py": "\n"}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text.encode()))
+    wheel = build.pure_wheel(sdist, "speedy", "1.0", "src/speedy", tmp_path)
+    assert wheel.name == "speedy-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        assert "speedy/__init__.py" in names and not any(n.endswith(".c") for n in names)
+        assert "speedy/__init__.py,sha256=" in z.read("speedy-1.0.dist-info/RECORD").decode()
+    assert build.metadata(wheel) == ("speedy", "1.0", [], ["speedy"])
+    assert build.entry(wheel)["sha256"] == build.sha256(wheel)
