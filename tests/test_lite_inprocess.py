@@ -130,3 +130,15 @@ def test_unroute_gives_the_address_back_to_the_network():
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(f"{sim.url}/_sim", timeout=5)
     sim.stop()
+
+
+def test_recording_a_cassette_uses_a_socket_even_when_inprocess_is_asked(fresh):
+    """vcrpy records what crosses a socket; in-process requests would leave the cassette empty."""
+    from pathlib import Path
+
+    from conoha_learn.cassette import activation
+    fresh.setenv(inprocess.VARIABLE, "inprocess")
+    fresh.setattr(activation, "_ACTIVE", {"mode": "record", "path": Path("unused.yaml")})
+    fresh.setenv(local_sim.PORT_VARIABLE, str(free_port()))
+    url, sim = inprocess.find_or_start()
+    assert sim is not None and sim._server is not None and port_open(sim.port)
