@@ -44,6 +44,7 @@ KERNEL_PACKAGES = ["micropip", "comm", "ipython", "jedi", "traitlets"]
 COURSE_DEPENDS = ["requests", "werkzeug", "pyyaml", "tqdm", "pandas"]
 # Pyodide ships these compiled; both have a pure-Python mode, rebuilt here from the sdist.
 PURE_FROM_SOURCE = {"markupsafe": "src/markupsafe", "pyyaml": "lib/yaml"}
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"  # its settings in jupyter-lite.json
 # In a page: Python 3.14 on Emscripten, as Pyodide 314 runs it.
 PAGE_ENVIRONMENT = {**default_environment(), "python_version": "3.14", "python_full_version": "3.14.2",
                     "sys_platform": "emscripten", "platform_system": "Emscripten",
@@ -287,8 +288,7 @@ def build(output: Path, dist: str | None) -> None:
         shutil.copy2(HERE / name, source / name)
     if dist:  # an offline room: nothing may be looked up on PyPI
         config = json.loads((source / "jupyter-lite.json").read_text())
-        plugin = config["jupyter-config-data"]["litePluginSettings"][
-            "@jupyterlite/pyodide-kernel-extension:kernel"]
+        plugin = config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
         plugin["disablePyPIFallback"] = True
         (source / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
     full = runtime(cache, source / "static" / "pyodide", dist)
@@ -325,7 +325,7 @@ def check(output: Path) -> None:
     if "conoha-learn" not in lock["packages"]:
         sys.exit("lite: the lockfile does not list conoha-learn")
     config = json.loads((output / "jupyter-lite.json").read_text())
-    plugin = config["jupyter-config-data"]["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    plugin = config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
     if not plugin.get("pyodideUrl", "").startswith("./static/pyodide/"):
         sys.exit(f"lite: jupyter-lite.json does not point at the site's own Pyodide: {plugin}")
 

@@ -80,6 +80,15 @@ def test_the_course_runs_in_a_browser_tab_with_nothing_beyond_loopback(chromium,
         stopped = tab.run('cl.browser_tab_notice("06_python_openstackclient")', status="error")
         assert "make lab" in stopped and "Traceback" not in stopped and 'File "' not in stopped
         assert ("ブラウザー" in stopped) == (language == "ja")
+        if language == "en":  # waiting in a page (time.sleep in the kernel), then cleanup
+            built = tab.run('server = conn.compute.create_server(name="web-1", flavor="g2l-t-c2m1", '
+                            'image="vmi-ubuntu-24.04-amd64", progress=False)\n'
+                            'print(conn.compute.wait(server, "ACTIVE", progress=False)["status"])\n'
+                            'print(conn.cleanup(progress=False))\n'
+                            'print(len(conn.compute.server_list()))')
+            removed = "Removed 1 server(s), 1 volume(s), 1 key pair(s)."  # laptop-key too
+            assert built.splitlines()[:2] == ["ACTIVE", removed]
+            assert built.splitlines()[-1] == "0"
         tab.assert_only_online_extras_were_asked_for()
     finally:
         tab.close()
