@@ -348,7 +348,7 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
     elif auth_url is not None:
         base_url = auth_url.split("/identity")[0]
     else:
-        from .local_sim import find_or_start
+        from .inprocess import find_or_start  # a port of 127.0.0.1, or in this process (a page)
         base_url, started = find_or_start()
         notice = ignored_in_sim()
         if notice and notice not in _said:  # once per process
