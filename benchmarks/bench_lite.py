@@ -30,7 +30,9 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def rows() -> list[dict]:
+def rows(quick: bool = False) -> list[dict]:
+    if quick:  # a page load is not a short run: its figures come from the full run only
+        return [{"start": "-", "note": "not run with --quick: `python benchmarks/run.py lite`"}]
     if not (LITE / "jupyter-lite.json").is_file():
         return [{"start": "-", "note": f"{LITE} is not built: run `make lite` first"}]
     from browser_helpers import CHROMIUM_FLAGS, find_chromium

@@ -341,6 +341,12 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def rows(quick: bool = False) -> list[dict]:
+    """For `make bench` (benchmarks/run.py), which runs every bench_*.py: a room is not run there."""
+    return [{"room": "not run by make bench",
+             "why": "it creates Unix users and needs root: run `sudo make bench-room` on its own"}]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--learners", type=int, default=30)

@@ -127,7 +127,7 @@ def test_every_notebook_page_has_a_browser_link_into_lite(tmp_path, lang, source
 
     (tmp_path / "site.json").write_text(json.dumps({
         "lang": lang, "binder": "https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/",
-        "prefix": {"en": "", "ja": "ja/"},
+        "prefix": {"en": "", "ja": "ja/"}, "lite": True,
         "pages": {"notebooks/05_a_servers_life": {"source": source, "twin": None}}}))
     context: dict = {}
     site_ext.page_context(types.SimpleNamespace(srcdir=str(tmp_path)), "notebooks/05_a_servers_life",
@@ -139,6 +139,14 @@ def test_every_notebook_page_has_a_browser_link_into_lite(tmp_path, lang, source
     page_dir = posixpath.join("build/site", "ja" if lang == "ja" else "", "notebooks")
     assert posixpath.normpath(posixpath.join(page_dir, expected.split("?")[0])) == \
         "build/site/lite/lab/index.html"
+
+    # A site built without `make lite` has no lite/ folder: no link that leads nowhere.
+    meta = json.loads((tmp_path / "site.json").read_text())
+    (tmp_path / "site.json").write_text(json.dumps(dict(meta, lite=False)))
+    context = {}
+    site_ext.page_context(types.SimpleNamespace(srcdir=str(tmp_path)), "notebooks/05_a_servers_life",
+                          "page.html", context, None)
+    assert "lite" not in context["cl_launch"] and context["cl_launch"]["binder"]
 
 
 def test_the_build_makes_a_pure_wheel_from_an_sdist_leaving_c_out(tmp_path):

@@ -85,7 +85,7 @@ def build(out: Path) -> float:
     if (lite / "jupyter-lite.json").is_file():
         shutil.copytree(lite, out / "lite")
     else:
-        print(f"website: {lite} is not built (`make lite`), so the pages' browser links lead nowhere")
+        print(f"website: {lite} is not built (`make lite`), so the pages have no browser-edition link")
     (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ and _images/ as they are
     return time.monotonic() - started
 

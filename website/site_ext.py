@@ -73,13 +73,14 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["cl_launch"] = {
             "binder": site["binder"] + page["source"], "binder_label": text["binder"],
             "local": text["local"], "local_link": text["local_link"],
-            # The browser edition (`make lite`), copied into the site's lite/ folder by build.py.
-            "lite": "../" * (pagename.count("/") + site["prefix"][lang].count("/"))
-                    + "lite/lab/index.html?path=" + page["source"].removeprefix("notebooks/"),
             "lite_label": text["lite"],
             # The landing page (the README) opens with `make lab`.
             "local_url": posixpath.relpath("index.html", posixpath.dirname(pagename) or "."),
         }
+        if site.get("lite"):  # the browser edition (`make lite`), copied into the site's lite/ by build.py
+            context["cl_launch"]["lite"] = ("../" * (pagename.count("/") + site["prefix"][lang].count("/"))
+                                            + "lite/lab/index.html?path="
+                                            + page["source"].removeprefix("notebooks/"))
     if doctree is not None and any('class="mermaid"' in n.astext() for n in doctree.findall(nodes.raw)):
         for name in MERMAID_JS:
             app.add_js_file(name)

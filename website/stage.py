@@ -216,7 +216,9 @@ def stage(root: Path, out: Path) -> dict[str, Path]:
         notice = NOTICE.get(lang, "") if landing.source in ("README.md", HOME["en"]) and lang != "en" else ""
         body = index.read_text(encoding="utf-8")
         index.write_text(_after_title(body, notice) + toctree(lang, pages[lang]), encoding="utf-8")
+        # The browser edition's links only when `make lite` has built it (build.py copies it in).
         meta = {"lang": lang, "binder": binder, "prefix": PREFIX,
+                "lite": (root / "build" / "lite" / "jupyter-lite.json").is_file(),
                 "pages": {p.docname: {"source": p.source, "twin": p.twin and posixpath.splitext(p.twin)[0]}
                           for p in pages[lang]}}
         (tree / "site.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
