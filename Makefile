@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SITE_STAMP := $(VENV)/.site-installed
 
-.PHONY: setup lab lab-ja test sim bench bench-test bench-lessons messages site clean
+.PHONY: setup lab lab-ja test sim bench bench-test bench-lessons bench-room messages site lite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,22 @@ $(SITE_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[site]'
 	touch $(SITE_STAMP)
 
-site: $(SITE_STAMP)  ## the course as a static website, in build/site/
+site: $(SITE_STAMP) lite  ## the course as a static website, in build/site/ (with the browser edition)
 	$(BIN)/python website/build.py build/site
+
+# The course in a browser tab (JupyterLite, Pyodide; the simulator runs inside the page), in
+# build/lite/: from PyPI and npm only, with tools of its own in build/lite-tools/ (lite/build.py says
+# what goes in). Serve it with any static web server: python3 -m http.server -d build/lite.
+# make lite PYODIDE_DIST=<dir or tarball>: a full Pyodide distribution, for a room with no Internet.
+LITE_TOOLS := build/lite-tools
+$(LITE_TOOLS)/.installed: lite/requirements.txt
+	$(PYTHON) -m venv $(LITE_TOOLS)
+	$(LITE_TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_TOOLS)/bin/python -m pip install --quiet -r lite/requirements.txt
+	touch $@
+
+lite: $(LITE_TOOLS)/.installed  ## the course in a browser tab, nothing installed: build/lite/
+	$(LITE_TOOLS)/bin/python lite/build.py build/lite $(if $(PYODIDE_DIST),--pyodide-dist $(PYODIDE_DIST))
 
 # Figures as ratios to a floor measured in the same run; benchmarks/README.md says how to read them.
 bench: $(STAMP)  ## speed and memory figures, as tables (a few minutes)
@@ -67,6 +81,13 @@ bench-test: $(STAMP)  ## where `make test`'s time goes; nbval per notebook again
 # ARGS="--notebooks 05 09" runs only those; ARGS=--no-run reuses the last run's times; ARGS=--check.
 bench-lessons: $(STAMP)  ## minutes a learner needs per notebook and section (a few minutes)
 	nice $(BIN)/python benchmarks/lesson_times.py $(ARGS)
+
+# A room of N learners at once on JupyterHub with deploy/jupyterhub_config.py: real Unix users
+# (root only; removed afterwards), a real hub and proxy on 127.0.0.1, notebook 05's create in each
+# learner's kernel; prints login -> first token p50/p95/max, memory per learner, isolation.
+N ?= 30
+bench-room: $(STAMP)  ## a room of N learners (default 30) on one JupyterHub, measured (root)
+	$(BIN)/python benchmarks/bench_room.py --learners $(N) $(ARGS)
 
 # The learner-facing messages: extract every _() / N_() text into the template, bring the Japanese
 # catalog up to date with it (new entries come out empty, changed ones fuzzy: translate them), and

@@ -28,11 +28,12 @@ def _seconds(code: str, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
-def rows() -> list[dict]:
-    """Rows for the benchmark table: benchmark, value, unit, target."""
-    baseline = _seconds("pass")
-    ours = _seconds("import conoha_learn")
-    sdk = _seconds("import openstack")
+def rows(quick: bool = False) -> list[dict]:
+    """Rows for the benchmark table: benchmark, value, unit, target. ``quick``: one run each."""
+    runs = 1 if quick else RUNS
+    baseline = _seconds("pass", runs)
+    ours = _seconds("import conoha_learn", runs)
+    sdk = _seconds("import openstack", runs)
     share = ours / sdk
     return [
         {"benchmark": "python -c pass (start-up baseline)", "value": round(baseline, 3), "unit": "s",

@@ -8,6 +8,10 @@ run. Each row is the median of ``ROUNDS`` such pairs: "of floor" is the median o
 ratios (1.00 = as fast as an app that does nothing), "spread" their lowest and highest, which shows
 how steady the machine was (for the floor row: the lowest and highest floor req/s); "p50 x floor"
 the median of the pairs' p50 latency ratios.
+
+The simulator keeps a listing it has built until its store changes (sim/views.py), so a repeated
+``servers/detail`` is answered from there; "built anew" sends each request with its own query
+string, so every answer is built again: what the first listing after a change costs.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Case:
     body: dict | None = None
     auth: bool = True
     expect: int = 200
+    fresh: bool = False  # a new query string per request: never an answer kept from before
 
 
 def _token_body() -> dict:
@@ -48,6 +53,7 @@ CASES = [
     Case("POST /v3/auth/tokens (token issue)", "/identity/v3/auth/tokens", "POST", _token_body(),
          auth=False, expect=201),
     Case(f"GET servers/detail ({SERVERS} servers)", "/compute/v2.1/servers/detail"),
+    Case(f"GET servers/detail ({SERVERS}), built anew", "/compute/v2.1/servers/detail", fresh=True),
     Case("GET flavors/detail (plans)", "/compute/v2.1/flavors/detail"),
 ]
 
@@ -73,8 +79,11 @@ def _row(name: str, conns: int, runs: list[loadgen.Result], floors: list[loadgen
             "p99 ms": f"{statistics.median([r.p99 for r in runs]):.2f}", "load": _source(conns)}
 
 
-def rows(seconds: float = SECONDS, rounds: int = ROUNDS, connections: tuple[int, ...] = CONNECTIONS,
-         cases: list[Case] = CASES) -> list[dict]:
+def rows(quick: bool = False, seconds: float = SECONDS, rounds: int = ROUNDS,
+         connections: tuple[int, ...] = CONNECTIONS, cases: list[Case] = CASES) -> list[dict]:
+    """``quick``: one 1-second round per row (a smoke run)."""
+    if quick:
+        seconds, rounds = 1.0, 1
     with Child("hello") as floor_server, Child("sim") as sim:
         owner = simapi.account(sim.url, "bench")
         simapi.servers(owner, sim.url, SERVERS)
@@ -93,7 +102,7 @@ def rows(seconds: float = SECONDS, rounds: int = ROUNDS, connections: tuple[int,
                     floor = loadgen.measure(floor_server.url, connections=conns, seconds=seconds)
                     r = loadgen.measure(sim.url + case.path, method=case.method, body=case.body,
                                         headers=token if case.auth else None, connections=conns,
-                                        seconds=seconds, expect=case.expect)
+                                        seconds=seconds, expect=case.expect, fresh=case.fresh)
                     pairs[case.name][0].append(r)
                     pairs[case.name][1].append(floor)
             every_floor = [f for _, floors in pairs.values() for f in floors]

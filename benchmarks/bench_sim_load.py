@@ -29,6 +29,7 @@ from simapi import servers as fill_servers
 SECONDS = 2.0                 # per (operation, clients) measurement
 LEVELS = (1, 10, 50)
 CREATES_PER_CLIENT = {1: 250, 10: 40, 50: 10}  # boot volumes made beforehand for server create
+QUICK = {"seconds": 0.5, "levels": (1, 10), "listed": 10, "creates": {1: 20, 10: 4}}  # a smoke run
 
 Op = Callable[[int, requests.Session], requests.Response]  # (client number, its session) -> answer
 
@@ -90,33 +91,35 @@ def _rows_for(name: str, clients: int, result: Result, floor: Result | None, tar
     return rows
 
 
-def _load_rows() -> list[dict]:
+def _load_rows(seconds: float = SECONDS, levels: tuple[int, ...] = LEVELS, listed: int = 100,
+               creates: dict[int, int] = CREATES_PER_CLIENT) -> list[dict]:
     child = Child()
     try:
         url = child.url
-        # One project with exactly 100 servers, for servers/detail.
+        # One project with exactly ``listed`` servers, for servers/detail.
         hundred = account(url, "detail")
-        fill_servers(hundred, url, 100)
+        fill_servers(hundred, url, listed)
         rows = []
-        for clients in LEVELS:
+        for clients in levels:
             # Each client its own project (so quotas and listings stay per client) and session.
             sessions = [account(url, f"c{clients}n{i}") for i in range(clients)]
             detail = [requests.Session() for _ in range(clients)]
             for s in detail:
                 s.headers.update(hundred.headers)
-            volumes = [boot_volumes(s, url, CREATES_PER_CLIENT[clients]) for s in sessions]
+            volumes = [boot_volumes(s, url, creates[clients]) for s in sessions]
 
             trivial = f"{url}/_sim"
-            floor = _measure(lambda i, s: s.get(trivial, timeout=30), sessions, 200, trivial)
+            floor = _measure(lambda i, s: s.get(trivial, timeout=30), sessions, 200, trivial,
+                             seconds=seconds)
             token = _measure(lambda i, s: s.post(f"{url}/identity/v3/auth/tokens", json=s.password_body,
-                                                 timeout=30), sessions, 201, trivial)
+                                                 timeout=30), sessions, 201, trivial, seconds=seconds)
             listing = _measure(lambda i, s: s.get(f"{url}/compute/v2.1/servers/detail", timeout=60),
-                               detail, 200, trivial)
+                               detail, 200, trivial, seconds=seconds)
             create = _measure(lambda i, s: create_server(s, url, volumes[i].pop()), sessions, 202,
-                              trivial, budget=[len(v) for v in volumes])
+                              trivial, seconds=seconds, budget=[len(v) for v in volumes])
             rows += _rows_for("GET /_sim (client floor)", clients, floor, None, "-")
             rows += _rows_for("token issue", clients, token, floor, "< 3")
-            rows += _rows_for("servers/detail, 100 servers", clients, listing, floor, "< 15")
+            rows += _rows_for(f"servers/detail, {listed} servers", clients, listing, floor, "< 15")
             rows += _rows_for("server create", clients, create, floor, "< 5")
             for s in sessions + detail:
                 s.close()
@@ -153,7 +156,10 @@ def _memory_rows(projects: int = 10, servers: int = 100) -> list[dict]:
     ]
 
 
-def rows() -> list[dict]:
+def rows(quick: bool = False) -> list[dict]:
+    """``quick``: short runs, fewer clients and servers, to see that every step still works."""
+    if quick:
+        return _load_rows(**QUICK) + _memory_rows(projects=2, servers=10)
     return _load_rows() + _memory_rows()
 
 

@@ -49,14 +49,16 @@ def python_processes(connections: int) -> int:
 
 
 def measure(url: str, *, method: str = "GET", body: dict | None = None, headers: dict | None = None,
-            connections: int = 1, seconds: float = 3.0, expect: int = 200) -> Result:
+            connections: int = 1, seconds: float = 3.0, expect: int = 200, fresh: bool = False) -> Result:
     """``connections`` connections sending ``method url`` for ``seconds`` (whole seconds with wrk,
-    at least one); any answer other than ``expect`` (or a socket error) raises RuntimeError."""
+    at least one); any answer other than ``expect`` (or a socket error) raises RuntimeError.
+    ``fresh``: each request adds its own ``?fresh=N`` to the URL, so no answer is one the server
+    kept from an earlier identical request (sim/views.py)."""
     payload = json.dumps(body) if body is not None else ""
     all_headers = {**({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})}
     if generator() == "wrk":
-        return _wrk(url, method, payload, all_headers, connections, seconds, expect)
-    return _python(url, method, payload, all_headers, connections, seconds, expect)
+        return _wrk(url, method, payload, all_headers, connections, seconds, expect, fresh)
+    return _python(url, method, payload, all_headers, connections, seconds, expect, fresh)
 
 
 # --- wrk ------------------------------------------------------------------------------------------
@@ -68,6 +70,7 @@ wrk.method = {method}
 wrk.body = {body}
 {headers}
 unexpected = 0  -- a global: done() reads it from each thread
+{fresh}
 local threads = {{}}
 function setup(thread) table.insert(threads, thread) end
 function response(status, headers, body)
@@ -88,10 +91,20 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"  # a long bracket: no escaping needed for JSON or tokens
 
 
+# With ``fresh``: every request its own query string.
+_LUA_FRESH = """
+local sent = 0
+function request()
+  sent = sent + 1
+  return wrk.format(nil, wrk.path .. "?fresh=" .. sent)
+end
+"""
+
+
 def _wrk(url: str, method: str, payload: str, headers: dict, connections: int, seconds: float,
-         expect: int) -> Result:
+         expect: int, fresh: bool) -> Result:
     script = _LUA.format(method=_lua_string(method), body=_lua_string(payload) if payload else "nil",
-                         expect=expect,
+                         expect=expect, fresh=_LUA_FRESH if fresh else "",
                          headers="\n".join(f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}"
                                            for k, v in headers.items()))
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,7 +129,7 @@ def _wrk(url: str, method: str, payload: str, headers: dict, connections: int, s
 # --- several Python processes -------------------------------------------------------------------
 
 def _client_process(url: str, method: str, payload: str, headers: dict, threads: int, start_at: float,
-                    stop_at: float, expect: int) -> tuple[list[float], list[str]]:
+                    stop_at: float, expect: int, fresh: bool) -> tuple[list[float], list[str]]:
     """One client process: ``threads`` keep-alive connections looping from start_at to stop_at."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -133,7 +146,8 @@ def _client_process(url: str, method: str, payload: str, headers: dict, threads:
                 time.sleep(0.001)
             while time.time() < stop_at:
                 t0 = time.perf_counter()
-                conn.request(method, target, body=payload or None, headers=headers)
+                sent = f"{target}?fresh={len(mine)}" if fresh else target
+                conn.request(method, sent, body=payload or None, headers=headers)
                 answer = conn.getresponse()
                 answer.read()
                 mine.append((time.perf_counter() - t0) * 1000)
@@ -158,13 +172,14 @@ def _client_process(url: str, method: str, payload: str, headers: dict, threads:
 
 
 def _python(url: str, method: str, payload: str, headers: dict, connections: int, seconds: float,
-            expect: int) -> Result:
+            expect: int, fresh: bool) -> Result:
     n = python_processes(connections)
     per = [connections // n + (1 if i < connections % n else 0) for i in range(n)]
     start_at = time.time() + 1.0 + 0.05 * n  # every process connected before the clock starts
     stop_at = start_at + seconds
     with ProcessPoolExecutor(max_workers=n) as pool:
-        futures = [pool.submit(_client_process, url, method, payload, headers, k, start_at, stop_at, expect)
+        futures = [pool.submit(_client_process, url, method, payload, headers, k, start_at, stop_at, expect,
+                               fresh)
                    for k in per]
         outcomes = [f.result(timeout=seconds + 90) for f in futures]
     samples = sorted(x for s, _ in outcomes for x in s)

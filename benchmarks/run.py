@@ -2,12 +2,12 @@
 
     python benchmarks/run.py              # the fast rows: every benchmarks/bench_*.py (a few minutes)
     python benchmarks/run.py server sim   # only bench_server.py and bench_sim.py
-    python benchmarks/run.py --quick      # the server-vs-floor rows, short runs (a smoke run, ~30 s)
+    python benchmarks/run.py --quick      # every module once, short runs (a smoke run, ~2 min)
     python benchmarks/run.py --suite      # the slow breakdown of `make test` (suite.py; many minutes)
     python benchmarks/run.py --suite --tests-junit FILE   # ... reusing an earlier tests/ run's XML
     python benchmarks/run.py --suite --notebooks-only     # ... only nbval against its floor
 
-Each ``benchmarks/bench_*.py`` module has ``rows() -> list[dict]``; consecutive rows with the same
+Each ``benchmarks/bench_*.py`` module has ``rows(quick: bool = False) -> list[dict]``; consecutive rows with the same
 keys print as one table under the first line of the module's docstring. benchmarks/README.md says
 how to read each table. Nothing here is pass/fail: timings on a shared machine are read by people.
 """
@@ -25,7 +25,6 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the bench_* modules and their helpers import each other by name
 
-import bench_server  # noqa: E402
 import loadgen  # noqa: E402
 import suite  # noqa: E402
 
@@ -64,16 +63,13 @@ def _section(title: str, rows: list[dict]) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="bench_<name>.py modules to run (default: all)")
-    parser.add_argument("--quick", action="store_true", help="server-vs-floor rows only, short runs")
+    parser.add_argument("--quick", action="store_true", help="every module once, short runs (a smoke run)")
     parser.add_argument("--suite", action="store_true", help="the slow breakdown of make test")
     parser.add_argument("--tests-junit", type=pathlib.Path, metavar="FILE",
                         help="with --suite: reuse this JUnit XML of an earlier run of tests/")
     parser.add_argument("--notebooks-only", action="store_true", help="with --suite: only the nbval part")
     args = parser.parse_args(argv)
     print(_header() + "\n", flush=True)
-    if args.quick:
-        _section("server vs floor (--quick: one 1 s run per row)", bench_server.rows(seconds=1.0, rounds=1))
-        return 0
     if args.suite:
         for title, rows in suite.sections(args.tests_junit, args.notebooks_only):
             _section(title, rows)
@@ -83,7 +79,9 @@ def main(argv: list[str]) -> int:
         if args.names and name not in args.names:
             continue
         module = importlib.import_module(path.stem)
-        _section(module.__doc__.strip().splitlines()[0], module.rows())
+        title = module.__doc__.strip().splitlines()[0]
+        _section(title + (" (--quick: short runs, not figures)" if args.quick else ""),
+                 module.rows(quick=args.quick))
     return 0
 
 

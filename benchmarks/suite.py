@@ -120,12 +120,18 @@ def tests_sections(reuse: Path | None, work: Path) -> list[tuple[str, list[dict]
             ("make test, part 1: tests/ by file", _share_rows("file", files, wall))]
 
 
+def floor_name(notebook: str) -> str:
+    """The floor file of a course notebook, unique per path: notebooks/ja/05_x.ipynb and
+    notebooks/05_x.ipynb share a name, and one floor for both would halve the floor's sum."""
+    return "floor_" + Path(notebook).with_suffix("").as_posix().replace("/", "_") + ".ipynb"
+
+
 def _floor_notebooks(cells: dict[str, int], folder: Path) -> dict[str, str]:
     """One notebook of N empty code cells per course notebook; {course notebook: floor file}."""
     names = {}
     for notebook, n in cells.items():
         floor = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("") for _ in range(n)])
-        path = folder / f"floor_{Path(notebook).stem}.ipynb"
+        path = folder / floor_name(notebook)
         nbformat.write(floor, path)
         names[notebook] = path.name
     return names
@@ -140,10 +146,12 @@ def nbval_section(work: Path) -> tuple[str, list[dict]]:
     names = _floor_notebooks({p: t["tests"] for p, t in course.items()}, floors_dir)
     floor_wall = _pytest([*NBVAL, "."], work / "floors.xml", floors_dir)
     floors = {Path(p).name: t for p, t in per_file(work / "floors.xml").items()}
+    if len(floors) != len(course):  # every notebook its own floor, or the sums below mislead
+        raise RuntimeError(f"{len(course)} notebooks but {len(floors)} floors ran")
     rows = []
     for path in sorted(course):
         t, f = course[path], floors[names[path]]
-        rows.append({"notebook (nbval, replay)": Path(path).name, "cells": t["tests"],
+        rows.append({"notebook (nbval, replay)": path.removeprefix("notebooks/"), "cells": t["tests"],
                      "failed": t["failed"], "seconds": f"{t['seconds']:.1f}",
                      "floor s": f"{f['seconds']:.1f}", "x floor": f"{t['seconds'] / f['seconds']:.1f}",
                      "over floor s": f"{t['seconds'] - f['seconds']:.1f}"})

@@ -48,6 +48,9 @@ _LAZY = {
     "hint": "exercises",
     "use_in_terminal": "magics",
     "set_language": "i18n",
+    "browser_tab_notice": "browser",
+    "in_browser_tab": "browser",
+    "example_public_key": "browser",
 }
 
 __all__ = [
@@ -97,6 +100,7 @@ _set_up_jupyter_kernel()
 if TYPE_CHECKING:  # for editors and type checkers; at run time these come from __getattr__
     # ruff: noqa: F401
     from .auth import Token
+    from .browser import browser_tab_notice, example_public_key, in_browser_tab
     from .clouds_yaml import write_clouds_yaml
     from .config import Credentials
     from .connection import Connection, connect

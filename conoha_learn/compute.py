@@ -109,8 +109,13 @@ class Compute(Service):
             self._flavor_cache = self._get("/flavors/detail").get("flavors", [])
         return self._flavor_cache
 
-    def flavors(self) -> pd.DataFrame:
+    def flavors(self, *unexpected: object) -> pd.DataFrame:
         """ConoHa's plans: name, id, vcpus, ram (MB), disk (GB; 0 when the disk is a volume)."""
+        if unexpected:  # flavors("g2l"): a filter the learner expected; say how to filter
+            raise ConfigError(_("flavors() takes nothing: it lists every plan. To keep some, filter "
+                                "the table: plans = conn.compute.flavors(); "
+                                "plans[plans.name.str.startswith({text!r})]").format(
+                                    text=str(unexpected[0])))
         self._flavor_cache = None  # asked explicitly: always fresh
         return table(self.flavor_list(), FLAVOR_COLUMNS)
 

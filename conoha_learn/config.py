@@ -227,6 +227,21 @@ WHERE_TO_PUT_CREDENTIALS = N_(
     "or use the form: form = cl.login_form(). To practise without an account use mode='sim'.")
 
 
+def ignored_in_sim(environ: Mapping[str, str] = os.environ) -> str | None:
+    """What to say when sim mode leaves a real cloud's settings aside (``OS_CLOUD``, or an
+    ``OS_AUTH_URL`` that is not this machine's simulator), else None. `conoha-learn lab` sets
+    ``OS_*`` to the simulator for its terminals: those are not worth a word."""
+    from urllib.parse import urlsplit
+
+    cloud, auth_url = environ.get("OS_CLOUD"), environ.get("OS_AUTH_URL")
+    if not cloud and (not auth_url or urlsplit(auth_url).hostname in ("127.0.0.1", "localhost", "::1")):
+        return None
+    setting = f"OS_CLOUD={cloud}" if cloud else f"OS_AUTH_URL={auth_url}"
+    return _("Sim mode: your {setting} (and the other OS_* settings) are not used; this talks to "
+             "the local simulator. To use them, set CONOHA_LEARN_MODE=live (then restart the "
+             "kernel) or call cl.connect('live').").format(setting=setting)
+
+
 def write_private(path: Path, text: str) -> None:
     """Write a secret file that only its owner can read, creating it with mode 0600 from the
     start (no moment where others could read it)."""

@@ -13,7 +13,9 @@ and repeat the call once.
 
 from __future__ import annotations
 
+import shlex
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
@@ -26,7 +28,8 @@ from .auth import Token, authenticate, normalise_version
 from .block_storage import BlockStorage
 from .cleanup import CleanupReport, cleanup
 from .compute import Compute
-from .config import WHERE_TO_PUT_CREDENTIALS, Credentials, find_credentials, from_env, resolve_mode
+from .config import (WHERE_TO_PUT_CREDENTIALS, Credentials, find_credentials, from_env,
+                     ignored_in_sim, resolve_mode)
 from .errors import ConfigError, api_error, server_message
 from .http import Exchange, Transport
 from .i18n import _
@@ -74,6 +77,13 @@ class Connection:
         if self._token is None or self._expiring(self._token):
             self.authenticate()
         return self._token
+
+    def export_token(self) -> str:
+        """``export OS_TOKEN=...``, the line to paste into a terminal before a command from
+        ``as_curl()`` (which sends ``$OS_TOKEN``). It holds the token itself, a secret for a day
+        on real ConoHa: print it and paste it, never save it (in a terminal with the ``OS_*``
+        settings, ``export OS_TOKEN=$(openstack token issue -f value -c id)`` does the same)."""
+        return f"export OS_TOKEN={shlex.quote(self.token.id)}"
 
     def _expiring(self, token: Token) -> bool:
         # For a very short-lived token (a test's), renew at half-life instead of never using it.
@@ -321,6 +331,9 @@ def connect(mode: str | None = None, *, sim: Simulator | None = None, cloud: str
     return conn
 
 
+_said: set[str] = set()  # notices already given in this process
+
+
 def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
                identity_api_version: str | None) -> tuple[Credentials, Simulator | None]:
     """The simulator's default account, on the given simulator, at auth_url, or on the one
@@ -335,8 +348,12 @@ def _sim_login(sim: Simulator | None, cloud: str | None, auth_url: str | None,
     elif auth_url is not None:
         base_url = auth_url.split("/identity")[0]
     else:
-        from .local_sim import find_or_start
+        from .inprocess import find_or_start  # a port of 127.0.0.1, or in this process (a page)
         base_url, started = find_or_start()
+        notice = ignored_in_sim()
+        if notice and notice not in _said:  # once per process
+            _said.add(notice)
+            warnings.warn(notice, stacklevel=3)
     password = sim.credentials()["OS_PASSWORD"] if sim is not None else None
     return sim_credentials(base_url, identity_api_version, password), started
 

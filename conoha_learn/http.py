@@ -95,7 +95,7 @@ class Exchange:
     def as_curl(self) -> str:
         """The request as a curl command. Secrets stay shell variables (``$OS_TOKEN``...), so:
 
-            export OS_TOKEN=...      # conn.token.id
+            export OS_TOKEN=...      # print(conn.export_token()) gives this line
             curl -i ...              # paste the command
 
         The variable is pasted into the JSON body as it is, so a password containing ``"`` or

@@ -6,10 +6,18 @@ are handed on to ``jupyter lab`` as they are, and the start notebook is opened u
 files yourself. Before Jupyter's own lines it prints where the simulator listens, its learner
 account, the ``OS_*`` lines for a terminal and where its request log is.
 
+The link Jupyter prints opens the start notebook itself (``/lab/tree/ja/00_start_here.ipynb``
+with ``--lang ja``), with or without a browser on this machine, and however often it is run.
+
 The JupyterLab it starts keeps its settings in ``~/.conoha-learn/jupyterlab/user-settings``,
 not in your own ``~/.jupyter``: there it turns off the "Jupyter news?" pop-up (as binder/postBuild
-does for Binder) and picks the interface language (``--lang ja``: Japanese). It also trusts the
-course's committed notebooks, as ``jupyter trust`` would, so their widgets and HTML show at once.
+does for Binder), picks the interface language (``--lang ja``: Japanese) and leaves the file
+browser's width to the notebooks' names (no "Last Modified" column, unless you turn it back on).
+Each edition keeps its own workspace (the open tabs and panels), in
+``~/.conoha-learn/jupyterlab/workspaces/en`` or ``.../ja``, so the Japanese session never reopens
+the English notebooks. The test material beside the lessons (``cassettes/``) is hidden from the
+file browser. It also trusts the course's committed notebooks, as ``jupyter trust`` would, so
+their widgets and HTML show at once.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ JUPYTER_PORT = 8888   # Jupyter's own default
 LOCALES = {"en": "en", "ja": "ja_JP"}  # JupyterLab's names; ja_JP is jupyterlab-language-pack-ja-jp
 LOG_VARIABLE = "CONOHA_LEARN_SIM_LOG"  # the same variable binder/start reads
 SETTINGS_DIR = Path(".conoha-learn") / "jupyterlab" / "user-settings"  # under the home folder
+WORKSPACES_DIR = Path(".conoha-learn") / "jupyterlab" / "workspaces"    # + /en or /ja
+# Jupyter Server's own hide_globs, plus the recorded HTTP exchanges the tests replay: test
+# material, not a lesson. (The tests and the kernels read them from disk, not through Jupyter.)
+HIDDEN = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "cassettes"]
 # Flags of `jupyter lab` that take no value: any other --option without "=" takes the next word.
 # (JupyterLab 4's LabApp.flags; tests/test_lab.py checks the list against the installed one.)
 FLAGS_WITHOUT_VALUE = {"no-browser", "allow-root", "debug", "dev-mode", "core-mode", "watch",
@@ -121,22 +133,42 @@ def jupyter_options(options: list[str], say: Callable[[str], None]) -> list[str]
 # --- JupyterLab's settings and trusted notebooks -----------------------------------------------------
 
 def write_settings(folder: Path, language: str) -> None:
-    """No news pop-up; the interface in ``language``. Other settings are left as they are."""
-    wanted = {
+    """No news pop-up; the interface in ``language``; the notebooks' names whole in the file
+    browser (its date column off, unless the learner turned it back on). Other settings are
+    left as they are."""
+    wanted = {  # (always these, only where the learner chose nothing)
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-            {"fetchNews": "false", "checkForUpdates": False},
+            ({"fetchNews": "false", "checkForUpdates": False}, {}),
         "@jupyterlab/translation-extension/plugin.jupyterlab-settings":
-            {"locale": LOCALES[language]},
+            ({"locale": LOCALES[language]}, {}),
+        "@jupyterlab/filebrowser-extension/browser.jupyterlab-settings":
+            ({}, {"showLastModifiedColumn": False}),
     }
-    for name, values in wanted.items():
+    for name, (always, defaults) in wanted.items():
         path = folder / name
         try:
             current = json.loads(path.read_text())
         except (OSError, ValueError):  # missing, or JSON5 with comments: start again
             current = {}
+        current = current if isinstance(current, dict) else {}
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({**(current if isinstance(current, dict) else {}), **values},
-                                   indent=2) + "\n")
+        path.write_text(json.dumps({**defaults, **current, **always}, indent=2) + "\n")
+
+
+def seed_workspace(folder: Path) -> None:
+    """A first workspace for an edition that has none: the file browser open and wide enough
+    for the notebooks' names (JupyterLab's default is a fifth of the window, which cuts them).
+    Once JupyterLab has saved the learner's own layout there, it is left alone."""
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.glob("*" + WORKSPACE_EXTENSION)):
+        return
+    layout = {"left": {"collapsed": False, "visible": True, "current": "filebrowser",
+                       "widgets": ["filebrowser", "running-sessions", "@jupyterlab/toc:plugin"]},
+              "relativeSizes": [0.28, 0.72, 0]}   # left panel, notebooks, right panel
+    workspace = {"data": {"layout-restorer:data": layout}, "metadata": {"id": "default"}}
+    (folder / (slugify("default") + WORKSPACE_EXTENSION)).write_text(json.dumps(workspace, indent=2))
 
 
 def committed_notebooks(root: Path) -> list[Path]:
@@ -188,6 +220,14 @@ def start_notebook(language: str, say: Callable[[str], None]) -> Path | None:
     return START[language]
 
 
+def start_url(start: Path) -> str:
+    """JupyterLab's address for the start notebook, ``/lab/tree/...`` relative to notebooks/:
+    Jupyter prints it (with the token) and opens it, so the link opens the lesson, not an
+    empty Launcher. (A file given to ``jupyter lab`` only reaches a page Jupyter writes for
+    a browser it opens itself.)"""
+    return "/lab/tree/" + start.resolve().relative_to(NOTEBOOKS.resolve()).as_posix()
+
+
 def simulator_banner(url: str, variables: dict[str, str], log: Path | None, ours: bool) -> str:
     """What the learner needs before Jupyter's lines: the simulator, its account, OS_*, the log."""
     lines = [_("ConoHa simulator listening on {url}").format(url=url) if ours else
@@ -228,16 +268,19 @@ def run(jupyter_args: Sequence[str], language: str = "en") -> int:
         say(_("JupyterLab is not installed in this Python ({python}). Install the course's "
               "packages: pip install -e '.[course]' (or run `make lab`).").format(python=sys.executable))
         return 2
+    set_language(language)  # our own lines too (the banner), not only the kernels'
     options, files = split_jupyter_args(jupyter_args)
     options = jupyter_options(options, say)
-    if not files:
-        start = start_notebook(language, say)
-        if start is not None:
-            files = [str(start.resolve())]
-            if not option_given(options, "--ServerApp.root_dir", "--notebook-dir",
-                                "--ServerApp.notebook_dir"):
-                # The file browser shows the lessons (both languages), not the whole repository.
-                options.insert(0, f"--ServerApp.root_dir={NOTEBOOKS.resolve()}")
+    start = None if files else start_notebook(language, say)
+    if start is not None:
+        if option_given(options, "--ServerApp.root_dir", "--notebook-dir",
+                        "--ServerApp.notebook_dir", "--LabApp.default_url", "--ServerApp.default_url"):
+            files = [str(start.resolve())]  # the learner's own folder or page: Jupyter finds it
+        else:
+            # The file browser shows the lessons (both languages), not the whole repository,
+            # and the printed link opens the start notebook.
+            options[:0] = [f"--ServerApp.root_dir={NOTEBOOKS.resolve()}",
+                           f"--LabApp.default_url={start_url(start)}"]
 
     url, sim = find_or_start(say=say)
     log = None
@@ -249,6 +292,8 @@ def run(jupyter_args: Sequence[str], language: str = "en") -> int:
     env[PORT_VARIABLE] = url.rsplit(":", 1)[1]  # the kernels' cl.connect() looks there
     if language != "en":
         env["CONOHA_LEARN_LANG"] = language
+    # `openstack` and `conoha-learn` in JupyterLab's terminals, without activating .venv
+    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
     variables = cloud_environment("sim")
     if "OS_AUTH_URL" not in os.environ and "OS_CLOUD" not in os.environ:
         env.update(variables)  # for JupyterLab's terminals; a learner's own OS_* settings win
@@ -256,9 +301,12 @@ def run(jupyter_args: Sequence[str], language: str = "en") -> int:
 
     settings = Path.home() / SETTINGS_DIR
     write_settings(settings, language)
+    workspaces = Path.home() / WORKSPACES_DIR / language
+    seed_workspace(workspaces)
     trust(committed_notebooks(Path.cwd()))
     command = [sys.executable, "-m", "jupyter", "lab", f"--LabApp.user_settings_dir={settings}",
-               *options, *files]
+               f"--LabApp.workspaces_dir={workspaces}",
+               f"--ContentsManager.hide_globs={json.dumps(HIDDEN)}", *options, *files]
     try:
         return wait_for(subprocess.Popen(command, env=env))
     finally:

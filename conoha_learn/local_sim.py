@@ -7,13 +7,22 @@ the kernel (and keeps its servers between ``connect()`` calls).
 On a shared machine (private mode, sim/private.py) the simulator's random password and secret
 are written to a file only its owner can read, ``~/.conoha-learn/simulator.json``
 (``CONOHA_LEARN_PRIVATE_FILE`` to put it elsewhere): the owner's ``cl.connect()``,
-``%openstack`` and ``cl.use_in_terminal()`` find the simulator and log in from it.
+``%openstack`` and ``cl.use_in_terminal()`` find the simulator and log in from it. The file goes
+when its simulator's process exits. Each user's port defaults to one of their own there
+(:func:`user_port`, from the uid), so a room's learners do not all reach for 8765.
+
+Several kernels may start at once and see the same port free: the port is taken by binding it,
+and whoever loses that race uses the winner's simulator (when it may) or a free port.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import io
 import json
 import os
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -55,13 +64,28 @@ def _probe_url(url: str, secret: str | None = None) -> str:
         return "other"
 
 
+USER_PORTS = (20000, 10000)  # private mode: user_port() is in 20000-29999, below Linux's ephemeral range
+
+
+def user_port(uid: int | None = None) -> int:
+    """The default port of a user's private simulator: 20000 + uid % 10000 (uid 1001: 21001).
+
+    On a shared machine every learner's first ``cl.connect()`` would otherwise try 8765 at once;
+    with one port each they do not meet (two uids 10000 apart do, and one falls back to a free port).
+    """
+    first, count = USER_PORTS
+    return first + (os.getuid() if uid is None else uid) % count
+
+
 def configured_port() -> tuple[int, bool]:
-    """The port to use and whether the learner chose it (CONOHA_LEARN_SIM_PORT)."""
+    """The port to use and whether the learner chose it (CONOHA_LEARN_SIM_PORT).
+
+    Unset: 8765, or in private mode the user's own port (:func:`user_port`)."""
     from .sim import DEFAULT_PORT
 
     text = os.environ.get(PORT_VARIABLE)
     if not text:
-        return DEFAULT_PORT, False
+        return (user_port() if private_enabled() else DEFAULT_PORT), False
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ConfigError(_("{variable}={value!r} is not a port number (1-65535).").format(
                               variable=PORT_VARIABLE, value=text),
@@ -96,7 +120,13 @@ def find_or_start(say: Callable[[str], None] | None = None) -> tuple[str, Simula
     if found == "sim" and not private:  # in private mode, only a simulator of our own will do
         return f"http://{HOST}:{port}", None
     if found == "free":
-        return _start(port, port, private)
+        sim = _bound(port, private)
+        if sim is not None:
+            return _serve(port, sim)
+        # Someone bound it between our probe and our bind: use theirs if it is ours to use.
+        winner = _winner(port, private)
+        if winner is not None:
+            return winner, None
     if chosen and not private:
         raise ConfigError(_("Something that is not the conoha-learn simulator is listening on "
                             "{host}:{port} ({variable}).").format(host=HOST, port=port,
@@ -110,16 +140,52 @@ def find_or_start(say: Callable[[str], None] | None = None) -> tuple[str, Simula
         warnings.warn(message, stacklevel=3)
     else:
         say(message)
-    return _start(port, 0, private)
+    sim = _bound(0, private)
+    if sim is None:
+        raise ConfigError(_("Cannot open any port on {host} for the simulator.").format(host=HOST),
+                          hint=_("Run `conoha-learn sim --port 0` in a terminal to see why."))
+    return _serve(port, sim)
 
 
-def _start(key: int, port: int, private: bool) -> tuple[str, Simulator]:
+def _bound(port: int, private: bool) -> Simulator | None:
+    """A simulator that holds the port, or None when it cannot bind it (taken: EADDRINUSE).
+
+    Binding is the only test of a port that no other process can overtake. Werkzeug reports a
+    failed bind on stderr and with ``sys.exit(1)``; a learner's cell should see neither.
+    """
     from .sim import Simulator
 
-    sim = Simulator(host=HOST, port=port, private=private).start()
+    sim = Simulator(host=HOST, port=port, private=private)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            sim.bind()
+    except (SystemExit, OSError):
+        sim.stop()
+        return None
+    return sim
+
+
+def _winner(port: int, private: bool, wait: float = 2.0) -> str | None:
+    """The URL of the simulator that won the race for the port, if this process may use it:
+    our own private one (once its file is written), or any public one."""
+    deadline = time.monotonic() + wait
+    while True:
+        mine = own_simulator()
+        if mine is not None:
+            return mine["url"]
+        if not private and probe(port) == "sim":
+            return f"http://{HOST}:{port}"
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.1)
+
+
+def _serve(key: int, sim: Simulator) -> tuple[str, Simulator]:
+    sim.start()
     _embedded[key] = sim
-    if private:
+    if sim.secret is not None:
         publish(sim)
+        atexit.register(withdraw, sim)  # the kernel exits: its password and secret mean nothing now
     return sim.url, sim
 
 

@@ -29,16 +29,21 @@ class LoginForm:
         import ipywidgets as w  # only when a form is wanted
 
         found = _found_credentials()
+        # Wide enough for a whole tenant ID (32 hex digits) and the auth URL, with room for the
+        # Japanese labels; narrower on a narrow screen. (ipywidgets' default cuts the tenant ID.)
+        field = {"layout": w.Layout(width="min(100%, 44em)"), "style": {"description_width": "8em"}}
         self.mode = mode
         self.on_connect = on_connect
         self.connect_kwargs = connect_kwargs
-        self.auth_url = w.Text(value=found.get("auth_url", CONOHA_AUTH_URL), description=_("Auth URL"))
+        self.auth_url = w.Text(value=found.get("auth_url", CONOHA_AUTH_URL), description=_("Auth URL"),
+                               **field)
         self.username = w.Text(value=found.get("username", ""), description=_("API user"),
-                               placeholder=_("gncu12345678 (control panel → API)"))
-        self.password = w.Password(description=_("Password"))
+                               placeholder=_("gncu12345678 (control panel → API)"), **field)
+        self.password = w.Password(description=_("Password"), **field)
         self.project_id = w.Text(value=found.get("project_id", ""), description=_("Tenant ID"),
-                                 placeholder=_("32 hex digits (control panel → API)"))
-        self.region = w.Text(value=found.get("region", CONOHA_REGION), description=_("Region"))
+                                 placeholder=_("32 hex digits (control panel → API)"), **field)
+        self.region = w.Text(value=found.get("region", CONOHA_REGION), description=_("Region"),
+                             **field)
         self.button = w.Button(description=_("Connect"), button_style="primary", icon="sign-in")
         self.output = w.Output()
         self.button.on_click(self._connect)

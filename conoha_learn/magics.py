@@ -40,6 +40,8 @@ from .redact import SafeDict
 # them: `import conoha_learn` loads this module in every kernel, and should stay quick there.
 # --- running the CLI in this process ------------------------------------------------------------
 
+OSC_LIB_NOTES = (r"The ClientCache class is deprecated", r"The osc_lib\.version module is deprecated")
+
 
 @dataclass
 class OpenStackResult:
@@ -106,6 +108,10 @@ def _kernel_state_kept() -> Iterator[None]:
              for name in ("requests", "cliff", "stevedore", "iso8601", "keystoneauth", "openstack")}
     saved_locale = locale.setlocale(locale.LC_ALL)
     with warnings.catch_warnings():
+        # osc_lib's notes about its own internals, raised while python-openstackclient (even the
+        # newest) imports it and loads its plugins: nothing the learner did or can change.
+        for note in OSC_LIB_NOTES:
+            warnings.filterwarnings("ignore", message=note, category=DeprecationWarning)
         try:
             yield
         finally:
@@ -134,11 +140,10 @@ def _forget_service_clients() -> None:
 
 def run_openstack(argv: Sequence[str], environ: Mapping[str, str]) -> OpenStackResult:
     """Run ``openstack ARGV`` in this process with ``environ`` as its OS_* settings."""
-    from openstackclient.shell import OpenStackShell  # ~1 s the first time, then cached
-
     out, err = io.StringIO(), io.StringIO()
     with _environment(environ), _kernel_state_kept(), \
             contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        from openstackclient.shell import OpenStackShell  # ~1 s the first time, then cached
         _forget_service_clients()
         try:
             code = OpenStackShell().run(list(argv))

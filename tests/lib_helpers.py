@@ -47,8 +47,8 @@ def scripted(*responses: Response) -> tuple[Callable[[Request], Response], list[
 
 
 def token_requests(sim) -> int:
-    """How many valid tokens the simulator holds (the server's count; revoked ones are gone)."""
-    return sim.state.store.count("token")
+    """How many tokens the simulator has issued (the server's count; it stores none)."""
+    return sim.state.tokens.issued
 
 
 def inject_fault(sim, status: int, *, count: int | None = None, retry_after: int | None = None,

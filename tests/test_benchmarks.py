@@ -1,7 +1,9 @@
-"""benchmarks/: the load generators count real answers, and `run.py --quick` prints a floor.
+"""benchmarks/: the load generators count real answers, and `run.py --quick` runs every module.
 
 No timing is asserted (the machine is shared): only that the figures exist, are made of answers
-the server really gave, and come with the floor they are compared against.
+the server really gave, and come with the floor they are compared against. The quick run goes
+through every bench_*.py module once with short durations, so what would stop `make bench` (a
+401 half-way through bench_sim_load, say) fails here first.
 """
 
 from __future__ import annotations
@@ -67,10 +69,31 @@ def test_junit_cases_are_grouped_by_their_file(attributes, expected):
     assert suite._file_of(ET.Element("testcase", attributes)) == expected
 
 
-def test_quick_run_prints_floor_and_ratios():
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_fresh_requests_are_each_built_anew(generator, monkeypatch):
+    from conoha_learn.sim import Simulator
+    from sim_session import login
+    monkeypatch.setenv("BENCH_LOADGEN", "python" if generator == "python" else "")
+    with Simulator(delay=0) as sim, login(sim) as api:
+        url = f"{sim.url}/compute/v2.1/servers/detail"
+        loadgen.measure(url, headers=dict(api.headers), connections=2, seconds=1)
+        assert len(sim.state.views._entries) == 1  # the same request: one kept answer
+        result = loadgen.measure(url, headers=dict(api.headers), connections=2, seconds=1, fresh=True)
+        assert len(sim.state.views._entries) > min(result.requests, 100)  # one per request
+
+
+def test_every_notebook_has_its_own_floor():
+    names = [suite.floor_name(p) for p in ("notebooks/05_a.ipynb", "notebooks/ja/05_a.ipynb")]
+    assert len(set(names)) == 2 and all(n.endswith(".ipynb") for n in names)
+
+
+def test_quick_run_goes_through_every_module_and_prints_floor_and_ratios():
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick"], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for module in sorted(BENCH.glob("bench_*.py")):
+        title = module.read_text().split('"""')[1].strip().splitlines()[0]
+        assert f"== {title} (--quick" in done.stdout, f"{module.name} did not run:\n{done.stdout}"
     lines = done.stdout.splitlines()
     for conns in (1, 50):
         assert any(re.match(rf"floor: hello-world WSGI\s+{conns}\s+\d+", x) for x in lines), done.stdout

@@ -177,7 +177,8 @@ def binder_env(tmp_path_factory):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OS_", "CONOHA_LEARN_", "JUPYTER", "IPYTHON", "VIRTUAL_ENV",
                                 "PYTHONPATH", "JPY_"))}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+    # HOME is the repository, as in repo2docker's default image (/home/jovyan holds the repo).
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv), HOME=str(repo),
                JUPYTER_DATA_DIR=str(tmp / "jupyter-data"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
                JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"), IPYTHONDIR=str(tmp / "ipython"),
                PYTHONDONTWRITEBYTECODE="1")
@@ -298,6 +299,54 @@ def test_start_never_blocks_jupyter(binder_env):
     assert done.returncode == 0 and done.stdout.strip() == "jupyter would start"
     assert "did not start" in done.stderr
     assert time.monotonic() - t0 < 15
+
+
+# A hub's learner (Zero to JupyterHub): HOME an empty volume, the course installed outside it.
+CONNECT_CHECK = textwrap.dedent("""
+    import os, conoha_learn as cl
+    conn = cl.connect()
+    print("CONNECTED", conn.mode, len(conn.compute.flavor_list()), "plans")
+""")
+
+
+@pytest.mark.slow
+def test_start_fills_an_empty_home_and_keeps_the_learners_edits(binder_env):
+    home = binder_env["tmp"] / "empty-home"
+    home.mkdir()
+    done, _ = run_start(binder_env, ["python", "-c", CONNECT_CHECK], timeout=START_TIMEOUT,
+                        HOME=str(home))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "CONNECTED sim" in done.stdout
+    copy = home / "conoha-learn"
+    for notebook in (binder_env["repo"] / "notebooks").rglob("*.ipynb"):
+        assert (copy / notebook.relative_to(binder_env["repo"])).is_file(), notebook
+    assert (copy / "docs" / "fidelity.md").is_file()   # the notebooks link to ../docs/
+    first = copy / FIRST_NOTEBOOK
+    assert os.access(first, os.W_OK)
+
+    # The learner edits one notebook and deletes another; the server starts again.
+    first.write_text(first.read_text().replace('"cells": [', '"cells": [{"cell_type": "markdown", '
+                                                '"metadata": {}, "source": ["my notes"]},', 1))
+    edited = first.read_text()
+    gone = copy / "notebooks" / "ja" / FIRST_NOTEBOOK.name
+    gone.unlink()
+    done, _ = run_start(binder_env, ["true"], timeout=START_TIMEOUT, HOME=str(home),
+                        CONOHA_LEARN_LANG="ja")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert first.read_text() == edited and "my notes" in edited
+    assert gone.is_file()                               # a deleted notebook comes back as new
+    assert "1 course files copied" in done.stderr
+    # A Japanese room: JupyterLab's interface in Japanese, unless the learner chose otherwise.
+    setting = home / ".jupyter/lab/user-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+    assert json.loads(setting.read_text()) == {"locale": "ja_JP"}
+
+
+@pytest.mark.slow
+def test_start_copies_nothing_on_binder(binder_env):
+    """On Binder $HOME is the repository: no second copy of the course."""
+    done, _ = run_start(binder_env, ["true"], timeout=START_TIMEOUT)
+    assert done.returncode == 0 and not (binder_env["repo"] / "conoha-learn").exists()
+    assert "copied" not in done.stderr
 
 
 def error_outputs(notebook: dict) -> list[str]:

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import conoha_learn as cl
-from conoha_learn import connection, i18n
+from conoha_learn import connection, exercises, i18n
 
 PACKAGE = Path(i18n.__file__).parent
 ROOT = PACKAGE.parent
@@ -145,7 +145,7 @@ def test_check_answers_in_japanese(monkeypatch):
 def test_the_checked_feedback_reads_naturally(monkeypatch):
     monkeypatch.setenv("CONOHA_LEARN_LANG", "ja")
     assert repr(cl.check("00.mode", "sim")) == "✔ 正解です（00.mode）: よくできました。"
-    assert cl.hint("00.mode").splitlines()[1].startswith("ヒント: モードは sim、replay、live、record")
+    assert exercises.hint_text("00.mode").splitlines()[1].startswith("ヒント: モードは sim、replay、live、record")
 
 
 def test_sim_port_error_says_what_is_wrong_and_what_to_do(monkeypatch):

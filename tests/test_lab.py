@@ -131,6 +131,12 @@ def test_settings_turn_news_off_and_choose_the_language_keeping_the_rest(tmp_pat
     assert news == {"fetchNews": "false", "checkForUpdates": False}
     lab.write_settings(tmp_path, "en")
     assert json.loads(theme.read_text())["locale"] == "en"
+    # the notebooks' names get the file browser's width; a learner's own choice stays
+    browser = tmp_path / "@jupyterlab/filebrowser-extension/browser.jupyterlab-settings"
+    assert json.loads(browser.read_text()) == {"showLastModifiedColumn": False}
+    browser.write_text(json.dumps({"showLastModifiedColumn": True}))
+    lab.write_settings(tmp_path, "ja")
+    assert json.loads(browser.read_text()) == {"showLastModifiedColumn": True}
 
 
 def test_missing_japanese_start_notebook_falls_back_to_english_and_says_so(tmp_path, monkeypatch):
@@ -238,26 +244,32 @@ def get(url: str, token: str | None = None) -> tuple[int, dict]:
         return 0, {}
 
 
+LINK = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=(\w+)")
+
+
 @pytest.fixture
 def run_lab(tmp_path):
-    """Start `conoha-learn lab ARGS` (in ``cwd``: the course's folder) in its own process group;
-    always stopped at the end."""
+    """Start `conoha-learn lab ARGS` (in ``cwd``: the course's folder) in its own process group,
+    as a learner does (Jupyter makes up the token and prints the link); always stopped at the
+    end. Each call in a test shares the same home folder, as one learner's runs would."""
     started = []
 
     def start(*args: str, cwd: Path = ROOT) -> dict:
-        port, sim_port, token = free_port(), free_port(), "t" + os.urandom(8).hex()
+        port, sim_port = free_port(), free_port()
         out = open(tmp_path / f"lab{len(started)}.log", "w")
         command = [sys.executable, "-m", "conoha_learn.cli", "lab", *args, "--no-browser",
-                   "--port", str(port), f"--IdentityProvider.token={token}"]
+                   "--port", str(port)]
         proc = subprocess.Popen(command, cwd=cwd, env=lab_environment(tmp_path, sim_port),
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        info = {"proc": proc, "url": f"http://127.0.0.1:{port}", "port": port, "token": token,
+        info = {"proc": proc, "url": f"http://127.0.0.1:{port}", "port": port, "token": None,
                 "sim_port": sim_port, "log": tmp_path / out.name, "out": out, "home": tmp_path}
         started.append(info)
         deadline = time.monotonic() + START_TIMEOUT
-        while get(f"{info['url']}/api/status", token)[0] != 200:
+        while info["token"] is None or get(f"{info['url']}/api/status", info["token"])[0] != 200:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not start:\n{info['log'].read_text()[-4000:]}")
+            link = LINK.search(info["log"].read_text())
+            info["token"] = link and link.group(1)
             time.sleep(0.5)
         info["output"] = info["log"].read_text()
         return info
@@ -286,11 +298,9 @@ def stop(info: dict) -> None:
 
 
 def opened(info: dict) -> str:
-    """What the browser would be sent to: the start page Jupyter writes for its file to run."""
-    runtime = info["home"] / ".local/share/jupyter/runtime"
-    pages = list(runtime.glob("jpserver-file-to-run-*-open.html"))
-    assert pages, f"Jupyter was given no file to open ({sorted(p.name for p in runtime.iterdir())})"
-    return re.search(r'href="([^"]+)"', pages[0].read_text()).group(1)
+    """The link `conoha-learn lab` prints for the learner to open (and a browser, where there
+    is a display, is sent to)."""
+    return LINK.search(info["output"]).group(0)
 
 
 def server_environment(info: dict) -> dict[str, str]:
@@ -318,6 +328,10 @@ def test_lab_as_root_starts_jupyterlab_and_the_simulator_and_stops_both(run_lab)
     status, model = get(f"{info['url']}/api/contents/00_start_here.ipynb", info["token"])
     assert status == 200
     code = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
+    # the lessons in the file browser, not the test material beside them
+    listing = {item["name"] for item in get(f"{info['url']}/api/contents/", info["token"])[1]["content"]}
+    assert {"00_start_here.ipynb", "ja"} <= listing and "cassettes" not in listing, listing
+    assert (ROOT / "notebooks/cassettes/00_start_here.yaml").exists()  # still there for the tests
     assert code and all(c["metadata"].get("trusted") for c in code), "the start notebook is not trusted"
     status, news = get(f"{info['url']}/lab/api/settings/@jupyterlab/apputils-extension:notification",
                        info["token"])
@@ -339,9 +353,28 @@ def test_lab_in_japanese(run_lab):
     packs = get(f"{info['url']}/lab/api/translations/", info["token"])[1]
     assert "ja_JP" in packs["data"], "jupyterlab-language-pack-ja-jp is not installed"
     assert server_environment(info)["CONOHA_LEARN_LANG"] == "ja"
+    banner = info["output"].split("[I ", 1)[0]
+    assert f"ConoHa シミュレーターは http://127.0.0.1:{info['sim_port']} で待ち受けています" in banner
+    assert "listening" not in banner
     if (ROOT / "notebooks/ja/00_start_here.ipynb").exists():
         assert opened(info).endswith(f"/lab/tree/ja/00_start_here.ipynb?token={info['token']}")
     else:
         assert "notebooks/ja/00_start_here.ipynb" in info["output"]
         assert opened(info).endswith(f"/lab/tree/00_start_here.ipynb?token={info['token']}")
     stop(info)
+
+
+def test_each_edition_gets_a_first_workspace_with_room_for_the_names_and_keeps_its_own(tmp_path):
+    lab.seed_workspace(tmp_path / "ja")
+    [seeded] = (tmp_path / "ja").iterdir()
+    layout = json.loads(seeded.read_text())["data"]["layout-restorer:data"]
+    assert layout["left"]["current"] == "filebrowser" and layout["relativeSizes"][0] > 0.25
+    seeded.write_text('{"data": {}, "metadata": {"id": "default"}}')  # the learner's own, saved
+    lab.seed_workspace(tmp_path / "ja")
+    assert json.loads(seeded.read_text())["data"] == {}
+
+
+def test_the_printed_link_is_the_start_notebooks_page(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert lab.start_url(lab.START["ja"]) == "/lab/tree/ja/00_start_here.ipynb"
+    assert lab.start_url(lab.START["en"]) == "/lab/tree/00_start_here.ipynb"

@@ -61,7 +61,7 @@ def test_images_follow_glance_next_links(conn, monkeypatch):
 # --- create_server: checks before any request ---------------------------------------------------
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"flavor": "g2l-t-c2m2"}, "'g2l-t-c2m1'?"),
+    ({"flavor": "g2l-t-c2m2"}, "Did you mean 'g2l-t-c2m1', 'g2l-t-c3m2', 'g2l-t-c12m32'?"),
     ({"image": "ubuntu-24.04"}, "vmi-ubuntu-24.04-amd64"),
     ({"key_name": "nokey"}, "No key pair called 'nokey'"),
     ({"security_groups": ["default", "IPv4v6-SHH"]}, "Did you mean 'IPv4v6-SSH'"),

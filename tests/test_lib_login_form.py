@@ -58,3 +58,14 @@ def test_form_is_prefilled_from_os_variables(monkeypatch):
     monkeypatch.setenv("OS_PASSWORD", "never-prefilled")
     form = cl.login_form()
     assert form.username.value == "gncu99999999" and form.password.value == ""
+
+
+def test_every_box_is_wide_enough_for_a_whole_tenant_id():
+    """ipywidgets' default box (300 px, labels included) shows about 20 of the tenant ID's 32
+    hex digits; the form's boxes are 44em wide (less on a narrow screen), labels 8em."""
+    form = cl.login_form()
+    boxes = [form.auth_url, form.username, form.password, form.project_id, form.region]
+    for box in boxes:
+        assert box.layout.width == "min(100%, 44em)" and box.style.description_width == "8em"
+    room_em = 44 - 8
+    assert room_em >= 0.6 * len("0f1e2d3c4b5a69788796a5b4c3d2e1f0")  # a digit is ~0.6em wide

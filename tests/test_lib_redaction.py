@@ -11,19 +11,20 @@ import conoha_learn as cl
 from conoha_learn.sim import Simulator
 
 PASSWORD = "Known-Passw0rd!-7x"
-TOKEN = "gAAAAAB-known-token-" + "Z" * 150
 ADMIN_PASS = "Root-Pass-42x!"
 
 
 @pytest.fixture
 def known():
-    """A simulator with an account whose password we chose, that hands out a token we chose."""
+    """A simulator with an account whose password we chose; ``issued`` is every token it hands out
+    (tokens carry themselves, sim/tokens.py: the test learns them as they are made)."""
     with Simulator(delay=0, seed=7) as sim:
         with sim.state.store.transaction():
             account = sim.state.add_account(user_name="gncu55555555", password=PASSWORD,
                                             project_name="gnct55555555")
-        sim.state.ids.token = lambda: TOKEN
-        yield sim, account
+        issued, seal = [], sim.state.tokens.seal
+        sim.state.tokens.seal = lambda doc, nonce: issued.append(seal(doc, nonce)) or issued[-1]
+        yield sim, account, issued
 
 
 def texts_of(*objects) -> list[str]:
@@ -45,11 +46,12 @@ def assert_clean(texts, *secrets):
 
 
 def test_nothing_printable_contains_a_secret(known, tmp_path):
-    sim, account = known
+    sim, account, issued = known
     creds = cl.Credentials(auth_url=sim.auth_url, username="gncu55555555", password=PASSWORD,
                            project_id=account["project_id"], user_domain_name="gnc")
     conn = cl.connect(sim=sim, credentials=creds)
-    assert conn.token.id == TOKEN  # the token really is the known one
+    assert conn.token.id == issued[0]  # the token really is the known one
+    token = issued[0]
     printed = [conn, conn.token, conn.credentials, conn.compute, conn.catalog]
 
     conn.compute.flavors()
@@ -70,23 +72,22 @@ def test_nothing_printable_contains_a_secret(known, tmp_path):
         errors.append(info.value)
 
     # The token is revoked behind our back: the 401, the new login and the retry are recorded.
-    requests.delete(f"{sim.auth_url}/auth/tokens", headers={"X-Auth-Token": TOKEN, "X-Subject-Token": TOKEN},
+    requests.delete(f"{sim.auth_url}/auth/tokens", headers={"X-Auth-Token": token, "X-Subject-Token": token},
                     timeout=5)
-    sim.state.ids.token = lambda: TOKEN + "-2"
     conn.compute.flavors()
     assert [e.status for e in conn.history[-3:]] == [401, 201, 200]
 
     # The 2015 API puts the token in the response body.
     legacy = cl.connect(sim=sim, credentials=creds.merged(auth_url=f"{sim.url}/identity/v2.0",
                                                           user_domain_name=None))
-    assert legacy.token.id == TOKEN + "-2"
+    assert legacy.token.id == issued[-1]
 
     report = conn.cleanup(progress=False)
     clouds, secure = cl.write_clouds_yaml(conn, tmp_path / "clouds.yaml")
 
     texts = texts_of(*printed, *errors, report, legacy, legacy.token, *conn.history, *legacy.history)
     texts.append(clouds.read_text())
-    assert_clean(texts, PASSWORD, TOKEN, ADMIN_PASS, kp["private_key"], private_key_line)
+    assert_clean(texts, PASSWORD, *issued, ADMIN_PASS, kp["private_key"], private_key_line)
     assert PASSWORD in secure.read_text()  # where it belongs, and only there
     # and the placeholders are where the secrets were
     joined = "\n".join(texts)
@@ -95,7 +96,7 @@ def test_nothing_printable_contains_a_secret(known, tmp_path):
 
 
 def test_secrets_in_unexpected_places_are_replaced_by_value(known):
-    sim, account = known
+    sim, account, issued = known
     conn = cl.connect(sim=sim, username="gncu55555555", password=PASSWORD,
                       project_id=account["project_id"])
     conn.get("compute", "/servers", params={"note": PASSWORD + " &/"})  # sent URL-encoded
@@ -103,9 +104,9 @@ def test_secrets_in_unexpected_places_are_replaced_by_value(known):
     # A learner puts the password into a description: the value rule still catches it.
     with pytest.raises(cl.ApiError) as info:
         conn.post("compute", f"/servers?note={PASSWORD}", json={"server": {"description": f"pw {PASSWORD}",
-                                                                           "token": TOKEN}})
+                                                                           "token": issued[-1]}})
     encoded = [quote(PASSWORD, safe=""), quote_plus(PASSWORD), quote(PASSWORD)]
-    assert_clean(texts_of(info.value, *conn.history), PASSWORD, TOKEN, *encoded)
+    assert_clean(texts_of(info.value, *conn.history), PASSWORD, *issued, *encoded)
 
 
 def test_every_object_in_a_raw_answer_hides_its_secrets(sim):

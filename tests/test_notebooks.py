@@ -145,7 +145,7 @@ def test_notebook_runs_top_to_bottom_in_sim_mode(path, simulator, tmp_path):
     except CellExecutionError as error:
         pytest.fail(f"{path.name} failed in sim mode:\n{error}")
 
-    assert simulator.state.store.list("token"), (
+    assert simulator.state.tokens.issued, (
         f"{path.name} never logged in to the test's simulator (CONOHA_LEARN_SIM_PORT ignored?)")
     # On a real account a forgotten server or boot volume is billed: every notebook cleans up.
     counts = requests.get(f"{simulator.url}/_sim/resources", timeout=10).json()["resources"]

@@ -69,8 +69,7 @@ def test_openstacksdk_full_server_lifecycle(sdk, sim):
     sdk.compute.reboot_server(server, "HARD")
     sdk.compute.wait_for_server(server, status="ACTIVE", interval=0.05, wait=10)
     assert [s.name for s in sdk.compute.servers()] == ["sdk-vm"]
-    tokens = sim.state.store.count("token", sim.credentials()["OS_PROJECT_ID"])
-    assert tokens == 1, "openstacksdk should reuse one token for the whole session"
+    assert sim.state.tokens.issued == 1, "openstacksdk should reuse one token for the whole session"
 
     sdk.compute.delete_server(server)
     sdk.compute.wait_for_delete(server, interval=0.05, wait=10)

@@ -181,7 +181,7 @@ def test_b_s_resources_are_intact_after_everything(tenants):
     rule = b.get(f"{sim.url}/networking/v2.0/security-group-rules/{theirs['rule_id']}", timeout=10)
     assert rule.status_code == 200
     assert requests.get(f"{sim.url}/_sim/resources", timeout=10).json()["resources"]["gnct87654321"] == {
-        "server": 1, "volume": 2, "keypair": 1, "security_group": 5, "port": 1, "token": 1,
+        "server": 1, "volume": 2, "keypair": 1, "security_group": 5, "port": 1,
         "container": 0, "object": 0}
 
 

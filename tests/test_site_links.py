@@ -89,3 +89,22 @@ def test_a_readme_without_a_binder_badge_is_a_clear_error(repo, tmp_path_factory
     (repo / "README.md").write_text("# Course\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no Binder badge"):
         stage.stage(repo, tmp_path_factory.mktemp("trees"))
+
+
+def test_the_readers_home_page_is_the_landing_page_and_the_readme_a_guide(repo, tmp_path_factory):
+    (repo / "website").mkdir()
+    (repo / "website" / "home.md").write_text("# Home\n\n[start](../notebooks/00_a.ipynb) "
+                                              "[readme](../README.md)\n", encoding="utf-8")
+    (repo / "website" / "home.ja.md").write_text("# ホーム\n\n[はじめに](../notebooks/ja/00_a.ipynb)\n",
+                                                 encoding="utf-8")
+    pages = stage.find_pages(repo)
+    sources = {lang: {p.target: p.source for p in pages[lang]} for lang in stage.LANGUAGES}
+    assert sources["en"]["index.md"] == "website/home.md" and sources["en"]["readme.md"] == "README.md"
+    assert sources["ja"]["index.md"] == "website/home.ja.md"
+    trees = stage.stage(repo, tmp_path_factory.mktemp("trees"))
+    home = (trees["en"] / "index.md").read_text(encoding="utf-8")
+    assert "[start](notebooks/00_a.ipynb)" in home and "[readme](readme.md)" in home
+    assert "\nreadme\n" in home                      # the README is in the Guides' table of contents
+    assert "[はじめに](notebooks/00_a.ipynb)" in (trees["ja"] / "index.md").read_text(encoding="utf-8")
+    # a guide's link to the README still reaches the README, now a page of its own
+    assert "[home](../readme.md)" in (trees["en"] / "docs" / "guide.md").read_text(encoding="utf-8")

@@ -81,6 +81,11 @@ def build(out: Path) -> float:
         shutil.rmtree(out)
     for lang in LANGUAGES:
         sphinx(trees[lang], out / PREFIX[lang], lang, CACHE / "doctrees" / lang, assets)
+    lite = ROOT / "build" / "lite"  # the browser edition (`make lite`): the pages' "Try it" links
+    if (lite / "jupyter-lite.json").is_file():
+        shutil.copytree(lite, out / "lite")
+    else:
+        print(f"website: {lite} is not built (`make lite`), so the pages' browser links lead nowhere")
     (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ and _images/ as they are
     return time.monotonic() - started
 

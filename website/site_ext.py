@@ -6,8 +6,9 @@ page loads. It is a classic script, not an ES module, so the diagrams are drawn 
 is opened straight from the disk (file://), where browsers refuse to load modules.
 
 Each page's context gets `cl_switch` (the same page in the other language, or that language's
-landing page when the page is not translated yet) and, on notebook pages, `cl_launch` (Binder and
-the local `make lab`); _templates/layout.html shows them above the page.
+landing page when the page is not translated yet) and, on notebook pages, `cl_launch` (Binder, the
+browser edition in lite/ beside the site, and the local `make lab`); _templates/layout.html shows
+them above the page.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ MERMAID_JS = ("mermaid.min.js", "mermaid-init.js")
 TEXT = {
     "en": {"switch": "日本語", "missing": "日本語 (not translated yet: the Japanese course)",
            "binder": "Launch on Binder", "local": "or run it on your computer: ",
-           "local_link": "make lab"},
+           "local_link": "make lab", "lite": "Try it in your browser"},
     "ja": {"switch": "English", "missing": "English（このページの英語版はありません: 英語版のトップへ）",
            "binder": "Binder で起動", "local": "自分のパソコンで動かすには ",
-           "local_link": "make lab"},
+           "local_link": "make lab", "lite": "ブラウザーで試す"},
 }
 
 
@@ -72,6 +73,10 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["cl_launch"] = {
             "binder": site["binder"] + page["source"], "binder_label": text["binder"],
             "local": text["local"], "local_link": text["local_link"],
+            # The browser edition (`make lite`), copied into the site's lite/ folder by build.py.
+            "lite": "../" * (pagename.count("/") + site["prefix"][lang].count("/"))
+                    + "lite/lab/index.html?path=" + page["source"].removeprefix("notebooks/"),
+            "lite_label": text["lite"],
             # The landing page (the README) opens with `make lab`.
             "local_url": posixpath.relpath("index.html", posixpath.dirname(pagename) or "."),
         }

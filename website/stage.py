@@ -5,7 +5,8 @@ with its own search index and `<html lang>`. Pages are found by file name, so tr
 on the site as soon as they exist:
 
     repository                    English tree              Japanese tree
-    README.md / README.ja.md      index.md                  index.md (README.md if no README.ja.md)
+    website/home.md / home.ja.md  index.md                  index.md (the readers' landing page)
+    README.md / README.ja.md      readme.md                 readme.md (README.md if no README.ja.md)
     notebooks/NAME.ipynb          notebooks/NAME.ipynb
     notebooks/ja/NAME.ipynb                                 notebooks/NAME.ipynb
     docs/NAME.md / docs/NAME.ja.md  docs/NAME.md            docs/NAME.md
@@ -44,9 +45,10 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 LOCAL_IMAGES = {"https://mybinder.org/badge_logo.svg": "binder-badge.svg"}
 
 NOTICE = {  # shown on the Japanese landing page while the README has no Japanese twin
-    "ja": "```{note}\nこのページ（README）の日本語版はまだありません。英語版を表示しています。\n"
+    "ja": "```{note}\nこのページの日本語版はまだありません。英語版を表示しています。\n"
           "各ノートブックの日本語版は左のメニューから開けます。\n```\n\n",
 }
+HOME = {"en": "website/home.md", "ja": "website/home.ja.md"}  # what the course is, how long, where to start
 CAPTIONS = {"en": ("The course", "Guides"), "ja": ("コース", "ガイド")}
 
 
@@ -68,8 +70,13 @@ def find_pages(root: Path) -> dict[str, list[Page]]:
         return path.relative_to(root).as_posix()
 
     found: dict[str, dict[str, str]] = {"en": {}, "ja": {}}  # target -> source
-    found["en"]["index.md"] = "README.md"
-    found["ja"]["index.md"] = "README.ja.md" if (root / "README.ja.md").is_file() else "README.md"
+    readme_ja = "README.ja.md" if (root / "README.ja.md").is_file() else "README.md"
+    if (root / HOME["en"]).is_file():  # the readers' landing page; the README becomes a guide
+        found["en"]["index.md"] = HOME["en"]
+        found["ja"]["index.md"] = HOME["ja"] if (root / HOME["ja"]).is_file() else HOME["en"]
+        found["en"]["readme.md"], found["ja"]["readme.md"] = "README.md", readme_ja
+    else:
+        found["en"]["index.md"], found["ja"]["index.md"] = "README.md", readme_ja
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
         found["en"][f"notebooks/{nb.name}"] = rel(nb)
     for nb in sorted((root / "notebooks" / "ja").glob("*.ipynb")):
@@ -99,6 +106,8 @@ def twin_source(source: str) -> str:
     folder, name = posixpath.split(source)
     if source == "README.md" or source == "README.ja.md":
         return "README.ja.md" if source == "README.md" else "README.md"
+    if source in HOME.values():
+        return HOME["ja"] if source == HOME["en"] else HOME["en"]
     if folder == "notebooks":
         return f"notebooks/ja/{name}"
     if folder == "notebooks/ja":
@@ -164,7 +173,7 @@ class LinkRewriter:
 def toctree(lang: str, pages: list[Page]) -> str:
     """The hidden tables of contents that give the landing page its navigation."""
     notebooks = [p.docname for p in pages if p.target.startswith("notebooks/")]
-    docs = [p.docname for p in pages if p.target.startswith("docs/")]
+    docs = [p.docname for p in pages if p.target.startswith("docs/") or p.target == "readme.md"]
     blocks = []
     for caption, names in zip(CAPTIONS[lang], (notebooks, docs)):
         if names:
@@ -204,7 +213,7 @@ def stage(root: Path, out: Path) -> dict[str, Path]:
             stage_page(root, tree, page, LinkRewriter(root, page, pages, github))
         index = tree / "index.md"
         landing = next(p for p in pages[lang] if p.target == "index.md")
-        notice = NOTICE.get(lang, "") if landing.source == "README.md" else ""
+        notice = NOTICE.get(lang, "") if landing.source in ("README.md", HOME["en"]) and lang != "en" else ""
         body = index.read_text(encoding="utf-8")
         index.write_text(_after_title(body, notice) + toctree(lang, pages[lang]), encoding="utf-8")
         meta = {"lang": lang, "binder": binder, "prefix": PREFIX,

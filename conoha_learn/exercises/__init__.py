@@ -1,7 +1,7 @@
 """Exercises with instant feedback.
 
     cl.check("02.token-header", answer)    # ✔ Right ... / ✘ Not yet: what is off
-    cl.hint("02.token-header")             # a nudge, without the answer
+    cl.hint("02.token-header")             # prints a nudge, without the answer
 
 Each notebook's exercises live in their own module here (``nb02.py`` for notebook 02, ...). Most are
 data: a `Choice` (choice.py) lists the right answers and what each near miss misunderstands. The
@@ -97,10 +97,16 @@ def check(name: str, answer: Any) -> Feedback:
     return Feedback(name, False, problem)
 
 
-def hint(name: str) -> str:
-    """A nudge for exercise ``name``."""
+def hint_text(name: str) -> str:
+    """The question of exercise ``name`` and a nudge, as text."""
     ex = _find(name)
     return _("{question}\nHint: {hint}").format(question=_(ex.question), hint=_(ex.hint))
+
+
+def hint(name: str) -> None:
+    """Print a nudge for exercise ``name`` (printed, so it shows wherever it is in a cell, as
+    lines, not as a quoted string)."""
+    print(hint_text(name))
 
 
 def _load() -> None:

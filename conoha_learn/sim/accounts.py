@@ -60,3 +60,26 @@ def accounts(sim: SimState) -> list[dict]:
     projects = {p["id"]: p for p in sim.store.list("project")}
     return [{"user_id": u["id"], "user_name": u["name"], "project_id": u["project_id"],
              "project_name": projects[u["project_id"]]["name"]} for u in sim.store.list("user")]
+
+
+def set_password(sim: SimState, user_id: str, password: str) -> None:
+    """A new password; every token the user holds stops working, as on Keystone."""
+    user = _user(sim, user_id)
+    with sim.store.transaction():
+        sim.store.put("user", {**user, "password_sha256": digest(password)})
+        sim.tokens.revoke_user(user_id, sim.now(), sim.config.token_lifetime)
+
+
+def delete_user(sim: SimState, user_id: str) -> None:
+    """The API user is gone, and so are its tokens (its tenant and resources stay)."""
+    _user(sim, user_id)
+    with sim.store.transaction():
+        sim.store.delete("user", user_id)
+        sim.tokens.revoke_user(user_id, sim.now(), sim.config.token_lifetime)
+
+
+def _user(sim: SimState, user_id: str) -> dict:
+    user = sim.store.get("user", user_id)
+    if user is None:
+        raise ApiError(404, f"Could not find user: {user_id}.")
+    return user

@@ -20,7 +20,6 @@ server is the one moto's server mode stands on.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .call import Call, Reply, Route
+from .call import Call, Reply, Route, encode_json
 from .errors import AUTH_REQUIRED, ApiError, envelope, title
 from .identity import lookup_token
 
@@ -150,7 +149,6 @@ class SimApp:
             if reply.status != 204:
                 response.headers["Content-Type"] = "application/json"
         else:
-            data = json.dumps(reply.body, indent=None, ensure_ascii=False).encode()
-            response = Response(data, status=status, headers=headers,
+            response = Response(encode_json(reply.body), status=status, headers=headers,
                                 content_type="application/json")
         return response

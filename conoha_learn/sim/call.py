@@ -47,6 +47,7 @@ class Call:
     service: str
     args: dict[str, str]
     token: dict | None = None
+    version: tuple[int, int] | None = None  # compute's microversion, once worked out (versions.py)
 
     @property
     def project_id(self) -> str:
@@ -81,13 +82,18 @@ class Call:
         return int(value)
 
 
+def encode_json(body: Any) -> bytes:
+    """A JSON body as the simulator sends it: compact, UTF-8, non-ASCII as is (as OpenStack's)."""
+    return json.dumps(body, indent=None, ensure_ascii=False).encode()
+
+
 def parse_json(raw: bytes) -> Any:
     """A request body as JSON, or a 400 for anything that cannot be stored and sent back."""
     try:
         data = json.loads(raw)
         # "\ud800" is valid JSON but decodes to half a character, which UTF-8 cannot encode:
         # stored, it would break every later answer that shows it. Refuse it here, once.
-        json.dumps(data, ensure_ascii=False).encode()
+        encode_json(data)
     except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested thousands deep
         raise ApiError(400, MALFORMED_BODY) from None
     return data

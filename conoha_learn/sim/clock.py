@@ -7,6 +7,7 @@ from a seeded generator, so the same script gets byte-identical responses (what 
 from __future__ import annotations
 
 import base64
+import functools
 import random
 import threading
 import time
@@ -86,10 +87,10 @@ class Ids:
         """A Keystone-style id: 32 hex digits, no dashes."""
         return f"{self._bits(128):032x}"
 
-    def token(self) -> str:
-        """An opaque token shaped like Keystone's Fernet tokens (``gAAAAA...``, ~180 chars)."""
-        raw = self._bits(8 * 128).to_bytes(128, "big")
-        return "gAAAAAB" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    def nonce(self) -> bytes:
+        """16 random bytes for a token (tokens.py). It draws 128 bytes, as the stored random
+        tokens before it did, so a seeded simulator still makes the ids its cassettes hold."""
+        return self._bits(8 * 128).to_bytes(128, "big")[:16]
 
     def audit_id(self) -> str:
         return base64.urlsafe_b64encode(self._bits(128).to_bytes(16, "big")).decode().rstrip("=")
@@ -106,6 +107,7 @@ class Ids:
             return self._rng.choice(options)
 
 
+@functools.lru_cache(maxsize=4096)  # listings show the same few instants again and again
 def isoformat(ts: float, *, micro: bool = False, z: bool = True) -> str:
     """Timestamps as OpenStack writes them: Nova ``2026-01-01T00:00:00Z``, Keystone with
     microseconds (``.000000Z``), Cinder without the ``Z``."""

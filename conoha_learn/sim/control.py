@@ -28,7 +28,7 @@ from .call import Call, Reply, Route
 from .errors import ApiError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-COUNTED = ("server", "volume", "keypair", "security_group", "port", "token", "container", "object")
+COUNTED = ("server", "volume", "keypair", "security_group", "port", "container", "object")
 # Enough to expire any token, including the 20-year ones `conoha-learn record` uses.
 MAX_ADVANCE = 100 * 365 * 86400
 # Timestamps are written with datetime, which ends at the year 9999; stop well before.

@@ -9,15 +9,13 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from . import seed
+from . import seed, tokens
 from .call import Call, Reply, Route
 from .clock import isoformat
 from .errors import AUTH_REQUIRED, ApiError
 
 if TYPE_CHECKING:
     from .state import SimState
-
-MAX_TOKENS_PER_PROJECT = 1000  # older tokens are forgotten; bounds the store under load
 
 # (type, name, path under the simulator). ConoHa's real service names are not known (§7 of
 # the wire-format notes), so these are upstream's usual names. The last two services are
@@ -43,47 +41,49 @@ CATALOG_V2 = [
 ]
 
 
-def digest(token: str) -> str:
-    # Tokens (and passwords, accounts.py) are stored by digest: a state file holds neither.
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(secret: str) -> str:
+    # Passwords are stored by digest (accounts.py): a state file holds none.
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# --- tokens -----------------------------------------------------------------------------------
+# --- tokens (sealed and opened by tokens.py; nothing is stored per token) ---------------------
 
 def lookup_token(sim: SimState, token: str | None) -> dict | None:
-    """The stored token record, or None when unknown, revoked or expired."""
+    """What a token says (user, project, methods, audit id, times), or None when it is not one
+    of ours, expired or revoked."""
     if not token or len(token) > 1024:
         return None
-    doc = sim.store.get("token", digest(token))
-    if doc is None or doc["expires_at"] <= sim.now():
-        return None
-    return doc
+    return sim.tokens.open(token, sim.now())
 
 
 def issue_token(sim: SimState, user: dict, project: dict | None, methods: list[str]) -> tuple[str, dict]:
-    token = sim.ids.token()
-    now = sim.now()
-    doc = {"id": digest(token), "user_id": user["id"], "user_name": user["name"],
-           "project_id": project["id"] if project else None,
-           "project_name": project["name"] if project else None,
-           "methods": methods, "audit_id": sim.ids.audit_id(),
+    now, nonce = sim.now(), sim.ids.nonce()  # nonce first: the order seeded ids were drawn in
+    doc = {"user_id": user["id"], "project_id": project["id"] if project else None,
+           "methods": [m for m in methods if m in tokens.METHODS], "audit_id": sim.ids.audit_id(),
            "issued_at": now, "expires_at": now + sim.config.token_lifetime}
-    with sim.store.transaction():
-        sim.store.put("token", doc, doc["project_id"])
-        sim.store.prune("token", doc["project_id"], MAX_TOKENS_PER_PROJECT)
-    return token, doc
+    return sim.tokens.seal(doc, nonce), with_names(doc, user, project)
+
+
+def with_names(doc: dict, user: dict, project: dict | None) -> dict:
+    """The token's contents and the names its body shows (looked up, as Keystone does)."""
+    return {**doc, "user_name": user["name"], "project_name": project["name"] if project else None}
+
+
+# The ids never change: worked out once (each is a uuid5, which cost a fifth of a token issue).
+_CATALOG_IDS = {type_: (seed.stable_id("endpoint:" + type_).replace("-", ""),
+                        seed.stable_id("service:" + type_).replace("-", ""))
+                for type_, _, _ in CATALOG_V3}
 
 
 def catalog_v3(sim: SimState, project_id: str) -> list[dict]:
     entries = []
     for type_, name, path in CATALOG_V3:
+        endpoint_id, service_id = _CATALOG_IDS[type_]
         url = sim.base_url + path.format(project_id=project_id)
         entries.append({
-            "endpoints": [{"id": seed.stable_id("endpoint:" + type_).replace("-", ""),
-                           "interface": "public", "region": seed.REGION, "region_id": seed.REGION,
-                           "url": url}],
-            "id": seed.stable_id("service:" + type_).replace("-", ""),
-            "type": type_, "name": name})
+            "endpoints": [{"id": endpoint_id, "interface": "public", "region": seed.REGION,
+                           "region_id": seed.REGION, "url": url}],
+            "id": service_id, "type": type_, "name": name})
     return entries
 
 
@@ -141,7 +141,7 @@ def _find(sim: SimState, kind: str, ref: dict, where: str) -> dict | None:
     if "name" in ref:
         if not isinstance(ref["name"], str):
             raise ApiError(400, f"Invalid input for field '{where}/name': it must be a string")
-        return next((d for d in sim.store.list(kind) if d["name"] == ref["name"]), None)
+        return next(iter(sim.store.find(kind, name=ref["name"])), None)
     raise ApiError(400, f"Expecting to find id or name in {where}. The server could not comply "
                         "with the request since it is either malformed or otherwise incorrect.")
 
@@ -246,13 +246,15 @@ def _subject(call: Call, action: str) -> tuple[str, dict]:
 def validate_token(call: Call) -> Reply:
     """GET (and HEAD) /v3/auth/tokens: is the X-Subject-Token still good, and what is it?"""
     _, doc = _subject(call, "identity:validate_token")
+    project = call.sim.store.get("project", doc["project_id"]) if doc["project_id"] else None
+    doc = with_names(doc, call.sim.store.get("user", doc["user_id"]), project)
     body = token_body(call.sim, doc, with_catalog="nocatalog" not in call.request.args)
     return Reply(body, 200, {"Vary": "X-Auth-Token"})
 
 
 def revoke_token(call: Call) -> Reply:
-    subject, _ = _subject(call, "identity:revoke_token")
-    call.sim.store.delete("token", digest(subject))
+    _, doc = _subject(call, "identity:revoke_token")
+    call.sim.tokens.revoke(doc, call.sim.now())
     return Reply(None, 204)
 
 
@@ -262,7 +264,7 @@ def create_token_v2(call: Call) -> Reply:
     creds = _expect(auth, "passwordCredentials", "auth")
     username = _expect(creds, "username", "auth/passwordCredentials", str)
     secret = _expect(creds, "password", "auth/passwordCredentials", str)
-    user = next((u for u in call.sim.store.list("user") if u["name"] == username), None)
+    user = next(iter(call.sim.store.find("user", name=username)), None)
     if user is None or user["password_sha256"] != digest(secret):
         raise ApiError(401, AUTH_REQUIRED)
     project = None

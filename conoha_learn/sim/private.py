@@ -11,6 +11,11 @@ or reset it. In private mode (``CONOHA_LEARN_PRIVATE_SIM=1``, which the hub's sp
   header, and answers 401 (Keystone's error body) without it.
 
 The owner's tools learn both from a file only the owner can read (conoha_learn/local_sim.py).
+That file goes when its simulator does: ``conoha-learn sim`` removes it when it stops, and a kernel
+whose ``cl.connect()`` started the simulator removes it when it exits. A process killed outright
+(SIGKILL, ``os._exit``) cannot; the next ``cl.connect()`` finds that simulator gone and removes
+the file then. On a hub, stop servers with SIGTERM so their kernels exit cleanly
+(deploy/jupyterhub_config.py).
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from typing import Protocol
 from .clock import Clock, Ids
 from .faults import Faults
 from .store import Store
+from .tokens import Tokens
+from .views import Views
 
 
 @dataclass
@@ -70,8 +72,20 @@ class SimState:
         self.base_url = "http://127.0.0.1"  # replaced by the server once it has a port
         self.faults = Faults(self.config.seed)  # consulted before every request (faults.py)
         self.before_request = None  # a check every request passes first, e.g. private.py's
+        self._resets = 0
+        self.tokens = self._tokens()
+        self.views = Views()  # listings kept until the store changes (views.py)
         if self.store.get_meta("seeded") is None:
             self.load_seed()
+
+    def _tokens(self) -> Tokens:
+        """The token key is kept with the state (a state file's tokens survive a restart, as
+        Keystone's Fernet keys on disk do); a reset makes a new one, so older tokens stop working."""
+        key = self.store.get_meta("token_key")
+        if key is None:
+            key = Tokens.key_for(self.config.seed, self._resets).hex()
+            self.store.set_meta("token_key", key)
+        return Tokens(self.store, bytes.fromhex(key))
 
     def _clock(self, saved: dict | None = None) -> Clock:
         """With a state file, the clock is kept there too: a restarted simulator must not go
@@ -102,6 +116,8 @@ class SimState:
             self.store.clear()
             self.clock = self._clock()
             self.ids = Ids(self.config.seed)
+            self._resets += 1
+            self.tokens = self._tokens()
             self.faults.clear()
             self.load_seed()
 

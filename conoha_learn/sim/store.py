@@ -43,6 +43,9 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self.lock = threading.RLock()
+        # Counts every change of a document or blob (not of meta: the clock writes there each
+        # request): an answer built from the store stays right while this has not moved (views.py).
+        self.generation = 0
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -61,6 +64,7 @@ class Store:
 
     def put(self, kind: str, doc: dict, project: str | None = None) -> dict:
         with self.lock:
+            self.generation += 1
             self._db.execute(
                 "INSERT INTO resources (kind, id, project, body) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
@@ -104,19 +108,13 @@ class Store:
 
     def delete(self, kind: str, id: str) -> bool:
         with self.lock:
+            self.generation += 1
             cur = self._db.execute("DELETE FROM resources WHERE kind = ? AND id = ?", (kind, id))
         return cur.rowcount > 0
 
-    def prune(self, kind: str, project: str | None, keep: int) -> None:
-        """Delete all but the newest ``keep`` documents of a kind in a project (bounds growth)."""
-        with self.lock:
-            self._db.execute(
-                "DELETE FROM resources WHERE kind = ? AND project IS ? AND seq NOT IN "
-                "(SELECT seq FROM resources WHERE kind = ? AND project IS ? ORDER BY seq DESC LIMIT ?)",
-                (kind, project, kind, project, keep))
-
     def put_blob(self, id: str, data: bytes) -> None:
         with self.lock:
+            self.generation += 1
             self._db.execute("INSERT INTO blobs (id, data) VALUES (?, ?) ON CONFLICT (id) "
                              "DO UPDATE SET data = excluded.data", (id, data))
 
@@ -127,10 +125,12 @@ class Store:
 
     def delete_blob(self, id: str) -> None:
         with self.lock:
+            self.generation += 1
             self._db.execute("DELETE FROM blobs WHERE id = ?", (id,))
 
     def clear(self) -> None:
         with self.lock:
+            self.generation += 1
             self._db.execute("DELETE FROM resources")
             self._db.execute("DELETE FROM blobs")
             self._db.execute("DELETE FROM meta")

@@ -7,6 +7,7 @@ from ..call import Call, Reply
 from ..errors import ApiError
 from .paths import listing
 from .server_views import load_server, server_detail, server_summary
+from .versions import microversion
 
 
 def _name_matches(pattern: str, name: str) -> bool:
@@ -26,14 +27,22 @@ def _name_matches(pattern: str, name: str) -> bool:
 
 
 def _servers(call: Call, render, path: str) -> Reply:
-    servers = lifecycle.load_all(call.sim, "server", call.project_id)
-    name = call.request.args.get("name")
-    if name is not None:
-        servers = [s for s in servers if _name_matches(name, s["name"])]
-    status = call.request.args.get("status")
-    if status is not None:  # an unknown status matches nothing, as in Nova
-        servers = [s for s in servers if s["status"] == status.upper()]
-    return listing(call, "servers", servers, render, path)
+    def build() -> tuple[Reply, bool]:
+        servers = lifecycle.load_all(call.sim, "server", call.project_id)
+        keepable = not any(lifecycle.busy(s) for s in servers)  # nothing can fall due later
+        name = call.request.args.get("name")
+        if name is not None:
+            servers = [s for s in servers if _name_matches(name, s["name"])]
+        status = call.request.args.get("status")
+        if status is not None:  # an unknown status matches nothing, as in Nova
+            servers = [s for s in servers if s["status"] == status.upper()]
+        return listing(call, "servers", servers, render, path), keepable
+
+    # Everything the answer depends on besides the store: who asks, the path (v2.1 or the 2015
+    # tenant path), the query, the microversion and the address the links start with.
+    key = (call.project_id, call.request.path, call.request.query_string, microversion(call),
+           call.base_url)
+    return call.sim.views.answer(key, call.sim.store.generation, build)
 
 
 def list_servers(call: Call) -> Reply:

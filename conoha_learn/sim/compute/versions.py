@@ -49,7 +49,12 @@ def _requested(call: Call) -> str | None:
 def microversion(call: Call) -> tuple[int, int]:
     """The microversion this request is served at: 2.1 without a header, "latest" is the
     advertised maximum; 400 for a malformed version, 406 for one outside what is accepted."""
-    version = _requested(call)
+    if call.version is None:  # a listing asks once per item: parse the headers once
+        call.version = _parse(_requested(call))
+    return call.version
+
+
+def _parse(version: str | None) -> tuple[int, int]:
     if version is None:
         return MIN_VERSION
     if version.lower() == "latest":
