@@ -5,7 +5,7 @@ Modes (``cl.connect(mode=...)`` or the ``CONOHA_LEARN_MODE`` variable):
     sim      the local simulator (default): no account, no cost
     live     real ConoHa, with your API credentials
     replay   answers recorded earlier (a cassette next to the notebook)
-    record   real ConoHa, and save the answers as a cassette
+    record   the simulator (or real ConoHa, given your credentials), saving the answers as a cassette
 
 Credentials, in the order `openstack` (the CLI) uses them:
 
