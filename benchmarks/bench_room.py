@@ -163,11 +163,24 @@ def spawn(hub: machine.Hub, name: str) -> None:
         user = hub.api.get(f"{hub.url}/hub/api/users/{name}", timeout=60).json()
         server = user.get("servers", {}).get("")
         if server and server.get("ready"):
+            routed(hub, name, deadline)
             return
         if not server and not user.get("pending"):
             raise RuntimeError("the server stopped while starting (hub log)")
         time.sleep(1)
     raise TimeoutError(f"server not ready in {SERVER_TIMEOUT} s")
+
+
+def routed(hub: machine.Hub, name: str, deadline: float) -> None:
+    """The hub says "ready" a moment before its proxy has the learner's route (until then the
+    proxy answers 404); a browser is only sent on once it is there, so wait for it too."""
+    while time.monotonic() < deadline:
+        r = requests.get(f"{hub.url}/user/{name}/api/status", timeout=60,
+                         headers={"Authorization": f"token {hub.token}"})
+        if r.status_code != 404:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"no route to {name}'s server in {SERVER_TIMEOUT} s")
 
 
 def drive(hub: machine.Hub, learner: Learner) -> None:

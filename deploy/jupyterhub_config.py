@@ -51,12 +51,17 @@ c.LocalAuthenticator.create_system_users = False  # accounts are made before the
 c.Spawner.cmd = [str(COURSE / "binder" / "start"), "jupyterhub-singleuser"]
 c.Spawner.default_url = f"/lab/tree/{START}"
 c.Spawner.notebook_dir = "~"
+# Kernels talk to their server over Unix sockets in the learner's own runtime folder, not TCP ports
+# on the shared loopback: thirty kernels started at once picked colliding free ports (jupyter_client
+# chooses a port, then the kernel binds it), and a kernel that lost the race never answered
+# (bench-room: 1-2 of 30 learners per run). Sockets also keep other learners from even reaching them.
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 c.Spawner.environment = {
     "CONOHA_LEARN_PRIVATE_SIM": "1",
     "CONOHA_LEARN_MODE": "sim",
     **({"CONOHA_LEARN_LANG": "ja"} if LANGUAGE == "ja" else {}),
 }
-# Measured (benchmarks/README.md, "room"): about 200 MB PSS per learner with one kernel.
+# Measured (benchmarks/README.md, "room"): about 170 MB PSS per learner with one kernel.
 # LocalProcessSpawner does not enforce these; The Littlest JupyterHub's SystemdSpawner does.
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1
