@@ -12,14 +12,9 @@ from werkzeug.wrappers import Request, Response
 
 
 @contextmanager
-def tiny_server(handler: Callable[[Request], Response]) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 (free port) answering with ``handler``; yields its URL."""
-
-    @Request.application
-    def app(request: Request) -> Response:
-        return handler(request)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serving(server) -> Iterator[str]:
+    """Run ``server`` (an http.server-style server bound to 127.0.0.1) in a thread; yields its URL,
+    and stops and closes it afterwards, also when the test fails."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
@@ -28,6 +23,18 @@ def tiny_server(handler: Callable[[Request], Response]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def tiny_server(handler: Callable[[Request], Response]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (free port) answering with ``handler``; yields its URL."""
+
+    @Request.application
+    def app(request: Request) -> Response:
+        return handler(request)
+
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as url:
+        yield url
 
 
 def json_response(body: object, status: int = 200, headers: dict | None = None) -> Response:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from lib_helpers import serving
 
 CDN = "https://cdn.jsdelivr.net/pyodide/"
 ONLINE_ONLY = ("numpy-", "pandas-", "python_dateutil-", "pytz-", "six-", "tzdata-")
@@ -49,16 +50,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """A static web server for ``folder`` on a free port of 127.0.0.1; yields its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))) as url:
+        yield url
 
 
 class Tab:
