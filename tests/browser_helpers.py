@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from ports import free_port
@@ -87,3 +88,15 @@ def wait_until_cells_done(page, panel, timeout: float, what: str) -> float:
         quiet = quiet + 1 if status == "idle" and "[*]:" not in prompts else 0
         time.sleep(0.5)
     return time.monotonic() - t0
+
+
+def loopback_only(outside: list[str]):
+    """A Playwright route handler: a request to 127.0.0.1 goes on; any other is refused and its URL
+    added to ``outside`` (for the test to assert it stayed empty)."""
+    def route(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+    return route

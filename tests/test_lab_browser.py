@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_helpers import launch, playwright_or_skip
+from browser_helpers import launch, loopback_only, playwright_or_skip
 from test_lab import ROOT, opened, run_lab, stop  # noqa: F401 (run_lab is a fixture)
 
 pytestmark = pytest.mark.slow
@@ -76,17 +76,9 @@ def open_link(context, info: dict, language: str, outside: list[str], shot: Path
 
 def test_the_printed_link_opens_each_editions_start_notebook(playwright_api, run_lab, tmp_path):
     outside: list[str] = []
-
-    def refuse_outside(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context = launch(playwright_api, tmp_path / "profile", viewport={"width": 1280, "height": 900})
-    context.route("**/*", refuse_outside)
+    context.route("**/*", loopback_only(outside))
     try:
         for n, language in enumerate(("en", "ja", "en")):  # one learner's home, one browser
             info = run_lab(*(["--lang", "ja"] if language == "ja" else []))

@@ -14,21 +14,19 @@ Needs notebooks/ja/00_start_here.ipynb (the Japanese twin of the first notebook)
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import subprocess
 import sys
-import threading
 import time
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from browser_helpers import launch_browser, mermaid_fences, playwright_or_skip
+from browser_helpers import launch_browser, loopback_only, mermaid_fences, playwright_or_skip
+from lite_helpers import serve
 
 pytestmark = pytest.mark.slow
 
@@ -142,22 +140,10 @@ def test_notebook_pages_launch_on_binder_with_the_readmes_url(site):
 
 # --- in the browser ----------------------------------------------------------------------------------
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
-        pass  # requests are checked in the browser, not logged
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(site) as url:  # the same static server the browser edition's tests use
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -174,17 +160,10 @@ def browse(browser, server):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     contexts, outside, problems = [], [], []
 
-    def refuse_outside(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     def open_page(path: str, viewport: dict | None = None):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         contexts.append(context)
-        context.route("**/*", refuse_outside)
+        context.route("**/*", loopback_only(outside))
         page = context.pages[0] if context.pages else context.new_page()
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
         page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
