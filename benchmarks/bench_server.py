@@ -1,6 +1,6 @@
 """The simulator's own speed, driven by a load generator faster than it, as a ratio to the floor.
 
-Each run keeps ``connections`` keep-alive connections busy with one request for a couple of
+Each run keeps ``connections`` connections busy with one request for a couple of
 seconds (``loadgen.measure``: wrk, or several Python processes when wrk is missing) and gives req/s
 and p50/p99 latency. The floor is the same server set-up answering a hello-world WSGI app
 (``children.py``), measured in the same run at the same concurrency right before each simulator

@@ -1,9 +1,16 @@
 """Load generators that are faster than the server they drive: wrk, or several Python processes.
 
-``measure()`` keeps ``connections`` keep-alive connections busy with one request for ``seconds``
-and returns requests per second and the p50/p99 latency. Each connection sends its next request
-as soon as the previous answer arrives (a closed loop, as wrk does), so the figures are the
-server's: wrk is C and needs a fraction of a core for the rates a Python server reaches.
+``measure()`` keeps ``connections`` connections busy with one request for ``seconds`` and returns
+requests per second and the p50/p99 latency. Each connection sends its next request as soon as the
+previous answer arrives (a closed loop, as wrk does), so the figures are the server's: wrk is C and
+needs a fraction of a core for the rates a Python server reaches. The clients keep connections
+alive, but Werkzeug's server closes each one after its answer (``Connection: close``), so every
+request pays a new TCP connection and a new server thread: the floor's cost is mostly that.
+
+When a run ends, the server is still busy for a moment: connections wrk opened before it stopped
+wait in the listen queue (up to 128) and are answered after it. ``measure()`` pauses
+(``SETTLE_SECONDS``) so that this left-over work is not the first thing the next run waits for:
+without the pause, a slow row's left-overs showed up as the next row's 99th percentile.
 
 Without wrk (or with BENCH_LOADGEN=python) the load comes from several Python client processes,
 each with threads on raw ``http.client`` connections. On a small machine those clients compete
@@ -48,6 +55,9 @@ def python_processes(connections: int) -> int:
     return max(1, min(connections, 2 * (os.cpu_count() or 1)))
 
 
+SETTLE_SECONDS = 0.5  # up to 128 queued connections at a few milliseconds each
+
+
 def measure(url: str, *, method: str = "GET", body: dict | None = None, headers: dict | None = None,
             connections: int = 1, seconds: float = 3.0, expect: int = 200, fresh: bool = False) -> Result:
     """``connections`` connections sending ``method url`` for ``seconds`` (whole seconds with wrk,
@@ -57,8 +67,11 @@ def measure(url: str, *, method: str = "GET", body: dict | None = None, headers:
     payload = json.dumps(body) if body is not None else ""
     all_headers = {**({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})}
     if generator() == "wrk":
-        return _wrk(url, method, payload, all_headers, connections, seconds, expect, fresh)
-    return _python(url, method, payload, all_headers, connections, seconds, expect, fresh)
+        result = _wrk(url, method, payload, all_headers, connections, seconds, expect, fresh)
+    else:
+        result = _python(url, method, payload, all_headers, connections, seconds, expect, fresh)
+    time.sleep(SETTLE_SECONDS)
+    return result
 
 
 # --- wrk ------------------------------------------------------------------------------------------
@@ -130,7 +143,7 @@ def _wrk(url: str, method: str, payload: str, headers: dict, connections: int, s
 
 def _client_process(url: str, method: str, payload: str, headers: dict, threads: int, start_at: float,
                     stop_at: float, expect: int, fresh: bool) -> tuple[list[float], list[str]]:
-    """One client process: ``threads`` keep-alive connections looping from start_at to stop_at."""
+    """One client process: ``threads`` connections looping from start_at to stop_at."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     samples: list[float] = []

@@ -321,3 +321,41 @@ def test_replay_credentials_of_a_v2_recording(tmp_path):
         "OS_REGION_NAME": "tyo1", "OS_INTERFACE": "public"}
     body = json.loads(yaml.safe_load(path.read_text())["interactions"][0]["response"]["body"]["string"])
     assert body["access"]["token"]["id"] == "TOKEN_1"
+
+
+def test_replay_credentials_read_the_file_again_only_when_it_changes(tmp_path):
+    from conoha_learn.cassette import credentials
+
+    path = tmp_path / "v2.yaml"
+    with Simulator(delay=0, seed=1) as sim:
+        creds = sim.credentials()
+        with use_cassette(path, "record"):
+            requests.post(sim.url + "/identity/v2.0/tokens", timeout=10, json={"auth": {
+                "passwordCredentials": {"username": creds["OS_USERNAME"], "password": creds["OS_PASSWORD"]},
+                "tenantId": creds["OS_PROJECT_ID"]}})
+    credentials._token_requests_of.cache_clear()
+    assert cas.replay_credentials(path)["OS_TENANT_ID"] == "TENANT_ID_1"
+    assert cas.replay_credentials(path, "2.0")["OS_TENANT_ID"] == "TENANT_ID_1"
+    assert credentials._token_requests_of.cache_info().misses == 1  # one parse for both
+    path.write_text(path.read_text().replace("TENANT_ID_1", "TENANT_ID_9"))  # re-recorded
+    assert cas.replay_credentials(path)["OS_TENANT_ID"] == "TENANT_ID_9"
+
+
+def test_while_a_cassette_plays_vcrpy_leaves_aiohttp_and_httpx_alone():
+    # A fresh interpreter: this one may have imported either already (then vcrpy patches it).
+    import subprocess
+    import sys
+
+    cassette = Path(__file__).parents[1] / "notebooks" / "cassettes" / "01_openstack_and_conoha.yaml"
+    code = f"""if True:
+        import sys
+        from conoha_learn.cassette import use_cassette
+        with use_cassette({str(cassette)!r}, "replay"):
+            assert "vcr" in sys.modules
+            assert sys.modules.get("aiohttp") is None and sys.modules.get("httpx") is None
+        import httpx  # afterwards as usual
+        assert "aiohttp" not in sys.modules
+        print("ok")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -79,3 +79,81 @@ def test_kept_answers_stay_within_their_count_and_bytes():
     assert not built  # kept: not built again
     views.answer(9, 1, lambda: built.append(1) or (Reply(body), True))  # the store moved on
     assert built == [1]
+
+
+def _at_once(views, n: int, build) -> list:
+    """``n`` threads ask ``views`` for the same answer at the same moment; their replies or errors."""
+    import threading
+
+    start, out = threading.Barrier(n), [None] * n
+
+    def ask(i: int) -> None:
+        start.wait()
+        try:
+            out[i] = views.answer("detail", 7, build)
+        except Exception as exc:  # noqa: BLE001 - the test looks at what each thread got
+            out[i] = exc
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
+    return out
+
+
+def test_a_listing_asked_by_many_at_once_is_built_once():
+    import time
+
+    from conoha_learn.sim.call import Reply
+    from conoha_learn.sim.views import Views
+
+    built = []
+
+    def build():
+        built.append(1)
+        time.sleep(0.2)  # long enough for every other thread to arrive while it builds
+        return Reply({"servers": [{"id": "a"}]}), True
+
+    replies = _at_once(Views(), 20, build)
+    assert built == [1]
+    assert {r.body for r in replies} == {b'{"servers": [{"id": "a"}]}'}
+
+
+def test_an_answer_that_cannot_be_kept_is_built_by_each_and_a_failed_build_frees_the_waiters():
+    import time
+
+    from conoha_learn.sim.call import Reply
+    from conoha_learn.sim.errors import ApiError
+    from conoha_learn.sim.views import WAIT_SECONDS, Views
+
+    built = []
+
+    def busy():  # a server still building: its listing changes without a write, never kept
+        built.append(1)
+        time.sleep(0.1)
+        return Reply({"servers": [{"status": "BUILD"}]}), False
+
+    assert len(_at_once(Views(), 5, busy)) == 5 and len(built) == 5
+
+    def failing():
+        time.sleep(0.1)
+        raise ApiError(404, "gone")
+
+    started = time.monotonic()
+    errors = _at_once(Views(), 5, failing)
+    assert all(isinstance(e, ApiError) and e.status == 404 for e in errors)
+    assert time.monotonic() - started < WAIT_SECONDS  # nobody waited out the timeout
+
+
+def test_the_answers_used_most_recently_are_kept_longest():
+    from conoha_learn.sim.call import Reply
+    from conoha_learn.sim.views import Views
+
+    views = Views(size=3)
+    for key in ("a", "b", "c"):
+        views.answer(key, 0, lambda: (Reply({"k": 1}), True))
+    views.answer("a", 0, lambda: (Reply({"k": 2}), True))  # kept: read, so now the newest
+    views.answer("d", 0, lambda: (Reply({"k": 1}), True))
+    assert list(views._entries) == ["c", "a", "d"]

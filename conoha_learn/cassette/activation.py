@@ -13,7 +13,7 @@ from ..i18n import _
 from ..pausing import skip_pauses
 from .credentials import export_credentials, replay_credentials
 from .paths import CASSETTE_VARIABLE, selected_cassette
-from .vcr_glue import cassette_context
+from .vcr_glue import use_cassette
 
 _ACTIVE: dict[str, Any] = {}  # {"mode", "path", "context", "cassette"} while a cassette is in use
 
@@ -38,7 +38,7 @@ def activate(mode: str, path: str | os.PathLike | None) -> Path:
     if _ACTIVE.get("mode") == mode and _ACTIVE.get("path") == path:
         return path
     deactivate()
-    context = cassette_context(path, mode)
+    context = use_cassette(path, mode)
     cassette = context.__enter__()
     _ACTIVE.update(mode=mode, path=path, context=context, cassette=cassette)
     if mode == "replay":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -14,18 +15,35 @@ from .paths import _shown, record_command
 from .yaml_format import YamlJsonSerializer
 
 
-def _first_token_request(path: Path, version: str | None) -> tuple[str, dict, dict]:
-    """(uri, request body, response body) of the first password token request of ``version``
-    ("3", "2.0" or None for any) in the cassette."""
-    data = YamlJsonSerializer.deserialize(Path(path).read_text(encoding="utf-8"))
+def _token_requests(path: Path) -> list[tuple[str, str, dict, dict]]:
+    """(Keystone version, uri, request body, response body) of each password token request in
+    the cassette, in order. A replaying kernel asks more than once: the file is parsed once
+    while its modification time and size stay the same."""
+    stat = path.stat()
+    return _token_requests_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _token_requests_of(path: Path, _mtime_ns: int, _size: int) -> list[tuple[str, str, dict, dict]]:
+    data = YamlJsonSerializer.deserialize(path.read_text(encoding="utf-8"))
+    found = []
     for item in data.get("interactions") or []:
         request = item["request"]
         uri = request["uri"].rstrip("/")
-        found = "3" if uri.endswith("/auth/tokens") else "2.0" if uri.endswith("/tokens") else None
+        version = "3" if uri.endswith("/auth/tokens") else "2.0" if uri.endswith("/tokens") else None
         sent = parse_json(request.get("body")) or {}
-        if request["method"] == "POST" and found and version in (None, found) \
-                and "password" in json.dumps(sent):
-            return request["uri"], sent, parse_json(item["response"]["body"].get("string")) or {}
+        if request["method"] == "POST" and version and "password" in json.dumps(sent):
+            answer = parse_json(item["response"]["body"].get("string")) or {}
+            found.append((version, request["uri"], sent, answer))
+    return found
+
+
+def _first_token_request(path: Path, version: str | None) -> tuple[str, dict, dict]:
+    """(uri, request body, response body) of the first password token request of ``version``
+    ("3", "2.0" or None for any) in the cassette."""
+    for found, uri, sent, answer in _token_requests(Path(path)):
+        if version in (None, found):
+            return uri, sent, answer
     if version:
         message = _("The cassette {path} holds no Keystone v{version} password token request, so "
                     "it does not say which credentials to replay.")

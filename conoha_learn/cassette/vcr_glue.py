@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -141,25 +142,26 @@ def _cassette_class() -> type:
     return ConohaCassette
 
 
-def cassette_context(path: Path, mode: str) -> Any:
-    """vcrpy's context manager for ``path``: not entered yet."""
-    from vcr.filters import decode_response
+# HTTP client libraries that vcrpy imports and patches when they are installed (JupyterHub and
+# JupyterLab bring them), and the course never sends with: its code, openstacksdk and the CLI all
+# send with requests. Importing these two costs a kernel about 0.2 s of its start, and nbval
+# starts twenty replaying kernels (issue 20).
+UNUSED_CLIENTS = ("aiohttp", "httpx")
 
-    if mode not in ("record", "replay"):
-        raise ConfigError(_("A cassette is recorded or replayed, not {mode!r}.").format(mode=mode))
-    if mode == "replay" and not Path(path).is_file():
-        raise ConfigError(_("No cassette at {path}, so there is nothing to replay.").format(
-                              path=_shown(Path(path))),
-                          hint=_("record it with `{command}`, or use the simulator: "
-                                 "CONOHA_LEARN_MODE=sim.").format(command=record_command(path)))
-    return _cassette_class().use(
-        path=str(path),
-        record_mode="all" if mode == "record" else "none",
-        match_on=vcr_matchers(),
-        serializer=YamlJsonSerializer,
-        persister=Utf8Persister,
-        before_record_response=decode_response,  # gzip from a live cloud: store readable text
-        before_save_interaction=_scrub_before_save)
+
+@contextlib.contextmanager
+def _unused_clients_hidden() -> Iterator[None]:
+    """While a cassette is in use, ``import aiohttp`` (and httpx) fails, so vcrpy skips them: it
+    tries them when it loads and again on every new connection. Afterwards they import as usual.
+    A process that has imported one already keeps it, patched."""
+    hidden = [name for name in UNUSED_CLIENTS if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(hidden))  # a None entry makes the import raise ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 @contextlib.contextmanager
@@ -169,8 +171,26 @@ def use_cassette(path: str | os.PathLike, mode: str = "replay") -> Iterator[Any]
     Yields vcrpy's Cassette (``.play_count``, ``len()``). Create clients and sessions *inside*
     the block: a connection opened before it keeps its real socket.
     """
-    with cassette_context(Path(path), mode) as cassette:
-        yield cassette
+    path = Path(path)
+    if mode not in ("record", "replay"):
+        raise ConfigError(_("A cassette is recorded or replayed, not {mode!r}.").format(mode=mode))
+    if mode == "replay" and not path.is_file():
+        raise ConfigError(_("No cassette at {path}, so there is nothing to replay.").format(
+                              path=_shown(path)),
+                          hint=_("record it with `{command}`, or use the simulator: "
+                                 "CONOHA_LEARN_MODE=sim.").format(command=record_command(path)))
+    with _unused_clients_hidden():
+        from vcr.filters import decode_response  # vcrpy loads only when a cassette is used
+
+        with _cassette_class().use(
+                path=str(path),
+                record_mode="all" if mode == "record" else "none",
+                match_on=vcr_matchers(),
+                serializer=YamlJsonSerializer,
+                persister=Utf8Persister,
+                before_record_response=decode_response,  # gzip from a live cloud: readable text
+                before_save_interaction=_scrub_before_save) as cassette:
+            yield cassette
 
 
 def _scrub_before_save(request: Any, response: dict, cassette: Any) -> tuple[Any, dict]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from .call import Call, Reply, Route, encode_json
 from .errors import AUTH_REQUIRED, ApiError, envelope, title
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .state import SimState
 
 log = logging.getLogger("conoha_learn.sim")
+
+Answer = tuple[str, list[tuple[str, str]], bytes]  # WSGI status line, headers, body
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB; user_data is capped at 16 KiB, nothing legitimate is larger
 
@@ -66,10 +68,11 @@ class SimApp:
     def __call__(self, environ, start_response):
         request = Request(environ)
         request.max_content_length = MAX_BODY_BYTES
-        response = self.handle(request)
-        return response(environ, start_response)
+        status, headers, body = self.handle(request)
+        start_response(status, headers)
+        return [] if request.method == "HEAD" else [body]  # HEAD: the headers GET would send
 
-    def handle(self, request: Request) -> Response:
+    def handle(self, request: Request) -> Answer:
         self.sim.clock.tick()
         path = request.path.rstrip("/") or "/"
         service = path.split("/")[1] if path != "/" else ""
@@ -126,7 +129,10 @@ class SimApp:
                 raise ApiError(401, AUTH_REQUIRED)
         return route.handler(call)
 
-    def render(self, request: Request, reply: Reply, service: str, request_id: str) -> Response:
+    def render(self, request: Request, reply: Reply, service: str, request_id: str) -> Answer:
+        """The WSGI status line, headers and body of ``reply``. Written here rather than through
+        Werkzeug's Response, which costs a third of a small answer's time (issue 20), with the
+        same headers it would send."""
         headers = {"x-openstack-request-id": request_id}
         if service == "compute":
             # Nova echoes the microversion it used: 2.1 unless a handler says otherwise
@@ -138,17 +144,21 @@ class SimApp:
         if service == "object-storage":
             headers["X-Trans-Id"] = request_id  # Swift's name for the request id
         headers.update(reply.headers)
-        # "201 Created", as OpenStack's servers write it (Werkzeug would send "201 CREATED").
-        status = f"{reply.status} {title(reply.status)}"
         if isinstance(reply.body, bytes):  # Swift: objects, text listings, HTML error pages
-            response = Response(reply.body, status=status, headers=headers)
-            if "Content-Type" not in reply.headers:
-                response.headers["Content-Type"] = "text/html; charset=UTF-8"
+            body = reply.body
+            headers.setdefault("Content-Type", "text/html; charset=UTF-8")
         elif reply.body is None:
-            response = Response(b"", status=status, headers=headers)
-            if reply.status != 204:
-                response.headers["Content-Type"] = "application/json"
+            body = b""
+            # 204 has no body to describe: Werkzeug's default type, and no length
+            headers["Content-Type"] = "application/json" if reply.status != 204 else \
+                "text/plain; charset=utf-8"
         else:
-            response = Response(encode_json(reply.body), status=status, headers=headers,
-                                content_type="application/json")
-        return response
+            body = encode_json(reply.body)
+            headers["Content-Type"] = "application/json"
+        if reply.status != 204 and "Content-Length" not in headers:  # a HEAD may give its own
+            headers["Content-Length"] = str(len(body))
+        lines = [(name, str(value)) for name, value in headers.items()]
+        if any("\n" in value or "\r" in value for _, value in lines):  # never split a header
+            raise ValueError(f"a header value holds a line break: {lines}")
+        # "201 Created", as OpenStack's servers write it (Werkzeug would send "201 CREATED").
+        return f"{reply.status} {title(reply.status)}", lines, body
