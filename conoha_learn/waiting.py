@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ResourceFailed, WaitTimeout
 from .i18n import _
-from .pausing import pause
+from .pausing import pause, skipping
 
 DELETED = "DELETED"  # target status meaning "until the API answers 404"
 FAILURE_STATUSES = ("ERROR", "ERROR_DELETING", "ERROR_RESTORING", "ERROR_EXTENDING")
@@ -54,6 +54,21 @@ def status_of(resource: dict | None) -> str:
     return DELETED if resource is None else str(resource.get("status", "UNKNOWN"))
 
 
+def _replay_clock() -> tuple[Callable[[], float], Callable[[float], None]]:
+    """A clock that moves only by the pauses a replay skips, and the sleep that moves it.
+
+    A replay answers at once, so on the wall clock a cassette that never reaches the status
+    would be polled thousands of times a second until the timeout. Counted this way, it fails
+    after as many polls as the live wait would have made, and at once.
+    """
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    return (lambda: now[0]), sleep
+
+
 def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeout: float,
              interval: float, progress: bool = True,
              clock: Callable[[], float] = time.monotonic,
@@ -67,6 +82,8 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     """
     if timeout <= 0 or interval <= 0:
         raise ValueError(_("timeout and interval must be positive numbers of seconds"))
+    if sleep is None and clock is time.monotonic and skipping():
+        clock, sleep = _replay_clock()
     sleep = pause if sleep is None else sleep  # no sleeping while replaying a cassette
     deadline = clock() + timeout
     bar = _Progress(what, progress)

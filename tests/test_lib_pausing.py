@@ -80,3 +80,23 @@ def test_openstacksdk_waiters_do_not_sleep_during_a_replay(restored):
     cas.activate("replay", DEMO_CASSETTE)
     polls = utils.iterate_timeout(120, "waiting", wait=20)  # sleeps 20 s between polls
     assert took(lambda: [next(polls) for _ in range(3)]) < 5
+
+
+def test_a_replayed_wait_that_never_gets_there_fails_after_the_polls_a_live_wait_makes(restored):
+    from conoha_learn.errors import WaitTimeout
+    from conoha_learn.waiting import wait_for
+
+    polls = []
+
+    def fetch():  # a cassette whose last answer is still BUILD
+        polls.append(1)
+        assert len(polls) < 1000, "polled in a busy loop, on the wall clock"
+        return {"status": "BUILD"}
+
+    skip_pauses(True)
+    start = time.monotonic()
+    with pytest.raises(WaitTimeout) as info:
+        wait_for(fetch, "ACTIVE", what="server", timeout=600, interval=5, progress=False)
+    assert len(polls) == 121  # at 0, 5, ... 600 seconds, as live
+    assert time.monotonic() - start < 5
+    assert "600 seconds" in str(info.value)
