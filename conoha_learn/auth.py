@@ -1,6 +1,6 @@
 """Keystone: trade a password for a token (identity v3, and the 2015 v2.0 API).
 
-v3 (ConoHa VPS 3.0)::
+v3 (ConoHa VPS Ver.3.0)::
 
     POST {auth_url}/auth/tokens
     {"auth": {"identity": {"methods": ["password"],
@@ -82,7 +82,7 @@ def normalise_version(value: str | None) -> str | None:
         return "3"
     if text in ("2", "2.0"):
         return "2.0"
-    raise ConfigError(_("Unknown identity API version {value!r}. Use 3 (ConoHa VPS 3.0) or "
+    raise ConfigError(_("Unknown identity API version {value!r}. Use 3 (ConoHa VPS Ver.3.0) or "
                         "2.0 (the 2015 API).").format(value=value))
 
 
@@ -179,7 +179,7 @@ def authenticate(transport: Transport, creds: Credentials, *, now: float) -> Tok
     if response.status_code >= 400:
         hint = TOKEN_401_HINT if response.status_code == 401 else ""
         if response.status_code == 404:
-            hint = _("No token service at {url}: check auth_url (for ConoHa VPS 3.0 it is "
+            hint = _("No token service at {url}: check auth_url (for ConoHa VPS Ver.3.0 it is "
                      "https://identity.c3j1.conoha.io/v3).").format(url=url)
         raise api_error(response.status_code, server_message(exchange.response_body, response.reason),
                         method="POST", url=exchange.url, request_id=exchange.request_id,

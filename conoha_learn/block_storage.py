@@ -1,6 +1,6 @@
 """Cinder (``conn.block_storage``): volume types and volumes.
 
-On ConoHa VPS 3.0 a server's disk is a Cinder volume made from an image *before* the server
+On ConoHa VPS Ver.3.0 a server's disk is a Cinder volume made from an image *before* the server
 exists (`conn.compute.create_server` does it for you):
 
     POST /volumes {"volume": {"size": 100, "imageRef": ..., "volume_type": "c3j1-ds02-boot"}}
@@ -78,7 +78,7 @@ class BlockStorage(Service):
         self._delete(f"/volumes/{self.volume_id(volume)}")
 
     def save_image(self, volume: str | dict, name: str) -> SafeDict:
-        """Image save (イメージ保存) the VPS 3.0 way: Cinder's ``os-volume_upload_image`` on a
+        """Image save (イメージ保存) the VPS Ver.3.0 way: Cinder's ``os-volume_upload_image`` on a
         volume (doc.conoha.jp/api-vps3/volume-save_vol-v3; a boot volume's server must be
         stopped, volumes of 1 TB or more cannot be saved). Cinder answers 202 with the upload's
         summary; its ``image_id`` is the new private image, ``queued`` until Glance shows it

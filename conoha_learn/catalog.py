@@ -82,8 +82,8 @@ def find(catalog: list[dict], service_type: str, *, region: str | None = None,
             raise NotFoundLocally(_("Service {type!r} has no endpoint in region {region!r}. "
                                     "Regions: {regions}.").format(type=best_type, region=region,
                                     regions=", ".join(regions) or _("none named")),
-                                  hint=_("ConoHa VPS 3.0 has one region, c3j1; the 2015 API had "
-                                         "tyo1, sin1 and sjc1."))
+                                  hint=_("ConoHa VPS Ver.3.0 has one region, c3j1; the 2015 API "
+                                         "had tyo1, sin1 and sjc1."))
         return chosen[0]["url"]
     if len(regions) > 1:
         raise NotFoundLocally(_("Service {type!r} is offered in several regions: {regions}. Say "

@@ -49,7 +49,7 @@ PASSWORD_SYMBOLS = "\\^$+-*/|()[]{}.,?!_=&@~%#:;'\""
 PASSWORD_RULE = N_("9 to 70 characters, with at least one upper-case letter, one lower-case "
                    "letter, and a digit or one of {symbols}")
 
-# The boot volume ConoHa VPS 3.0 needs: 30 GB on the 512 MB plan, 100 GB on every other.
+# The boot volume ConoHa VPS Ver.3.0 needs: 30 GB on the 512 MB plan, 100 GB on every other.
 SMALL_PLAN_RAM_MB = 512
 BOOT_VOLUME_SMALL = (30, "c3j1-as01-boot")
 BOOT_VOLUME_DEFAULT = (100, "c3j1-ds02-boot")
@@ -154,7 +154,7 @@ class Compute(Service):
                       admin_pass: str | None = None,
                       security_groups: Iterable[str] = ("default",),
                       progress: bool = True) -> SafeDict:
-        """Create a server the ConoHa VPS 3.0 way, tagged so that `conn.cleanup()` finds it.
+        """Create a server the ConoHa VPS Ver.3.0 way, tagged so that `conn.cleanup()` finds it.
 
         Checks every name first (plan, image, key pair, security groups), so a typo fails
         before anything is created. Then: creates the boot volume from the image (30 GB on the

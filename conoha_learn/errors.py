@@ -187,8 +187,8 @@ def server_message(body: Any, fallback: str = "") -> str:
 TOKEN_401_HINT = N_(
     "Keystone never says which part was wrong. Check: the password; the API user (name or ID, "
     "from the ConoHa control panel's API page, not your login e-mail); the tenant (project) ID; "
-    "and that auth_url is the identity endpoint of the region you meant (…/v3 for ConoHa VPS 3.0, "
-    "…/v2.0 for the 2015 API).")
+    "and that auth_url is the identity endpoint of the region you meant (…/v3 for ConoHa VPS "
+    "Ver.3.0, …/v2.0 for the 2015 API).")
 
 # Nova: "Cannot 'stop' instance <uuid> while it is in vm_state stopped"
 _STATE_CONFLICT = re.compile(r"Cannot '([\w-]+)' instance \S+ while it is in (vm_state|task_state) (\S+)")

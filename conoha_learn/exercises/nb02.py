@@ -112,7 +112,7 @@ def v3_login(answer: Any, conn: Any) -> str | None:
     exchange = exchange_of(response, LOGIN_PAIR)
     path = path_of(exchange)
     if path.endswith("/v2.0/tokens"):
-        return _("that is the v2.0 URL of 2015; ConoHa VPS 3.0 speaks v3: POST to "
+        return _("that is the v2.0 URL of 2015; ConoHa VPS Ver.3.0 speaks v3: POST to "
                  "creds.auth_url + \"/auth/tokens\".")
     if exchange.method != "POST" or not path.endswith("/v3/auth/tokens"):
         return _("a login is a POST to creds.auth_url + \"/auth/tokens\"; yours was {method} "

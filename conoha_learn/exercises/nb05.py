@@ -16,8 +16,8 @@ from .evidence import exchange_of, path_of
 @exercise("05.boot-volume",
           N_("A server on the 512 MB plan (g2l-t-c1m512) needs a boot volume first. Which size "
              "(GB) and volume type? Answer (size, volume_type)."),
-          N_("ConoHa VPS 3.0 has two boot volume types; the 512 MB plan has its own, and a smaller "
-             "size. conn.block_storage.volume_types() lists them."))
+          N_("ConoHa VPS Ver.3.0 has two boot volume types; the 512 MB plan has its own, and a "
+             "smaller size. conn.block_storage.volume_types() lists them."))
 def boot_volume(answer: Any, conn: Any) -> str | None:
     if isinstance(answer, dict):
         answer = (answer.get("size"), answer.get("volume_type"))

@@ -1,6 +1,6 @@
-"""Cinder v3: volume types and volumes, including the boot volume every ConoHa VPS 3.0 server needs.
+"""Cinder v3: volume types and volumes, including the boot volume every VPS Ver.3.0 server needs.
 
-On ConoHa VPS 3.0 a (non-dedicated) server has no disk of its own: you first create a *boot
+On ConoHa VPS Ver.3.0 a (non-dedicated) server has no disk of its own: you first create a *boot
 volume* from an OS image here, wait until it is ``available``, then give its id to Nova when you
 create the server (compute/server_create.py). Sizes are fixed by ConoHa (shared/reference §1.4): boot volumes
 are 30 GB (512 MB plan) or 100 GB, additional volumes 200 GB to 10 TB.

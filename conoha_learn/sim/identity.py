@@ -30,7 +30,7 @@ CATALOG_V3 = [
     ("dns", "designate", "/dns-service"),
     ("load-balancer", "octavia", "/lbaas"),
 ]
-# The 2015 (ver.2.0) catalog: names as ConoHa wrote them then, tenant ids in paths.
+# The 2015 (Ver.2.0) catalog: names as ConoHa wrote them then, tenant ids in paths.
 CATALOG_V2 = [
     ("identity", "Identity Service", "/identity/v2.0"),
     ("compute", "Compute Service", "/compute/v2/{project_id}"),

@@ -1,7 +1,7 @@
 """ISO images (ISOイメージ): a tenant's own images in Glance, made to boot a server from an
 installer or rescue disc.
 
-ConoHa's VPS 3.0 reference documents them as plain Glance calls:
+ConoHa's VPS Ver.3.0 reference documents them as plain Glance calls:
 
 * create (doc.conoha.jp/api-vps3/image-create_iso_image-v3): ``POST /v2/images`` with ``name``,
   ``disk_format`` ("「iso」のみ指定可能です": only "iso"), ``container_format`` ("bare"),

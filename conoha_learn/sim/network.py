@@ -1,6 +1,6 @@
 """Neutron v2.0: the public network, security groups and their rules, and servers' ports.
 
-ConoHa VPS 3.0 gives every server a port on a shared public network with one IPv4 and one IPv6
+ConoHa VPS Ver.3.0 gives every server a port on a shared public network with one IPv4 and one IPv6
 address, and four preset security groups per tenant (seed.SECURITY_GROUP_PRESETS).
 """
 

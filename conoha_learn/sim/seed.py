@@ -1,7 +1,7 @@
 """What a fresh simulator contains: ConoHa's plans, OS images, volume types, security group
 presets, the public network, and the learner accounts (data only; populate.py loads it).
 
-Names follow ConoHa VPS ver.3.0 (see shared/reference/conoha-api-wire-formats.md §1.3.5, §1.3.6,
+Names follow ConoHa VPS Ver.3.0 (see shared/reference/conoha-api-wire-formats.md §1.3.5, §1.3.6,
 §1.4). Where a real id is known it is used; the rest get stable ids derived from the name, so
 they are the same in every simulator and every cassette.
 """
@@ -17,11 +17,11 @@ def stable_id(name: str) -> str:
     return str(uuid.uuid5(_NS, name))
 
 
-REGION = "c3j1"          # ConoHa VPS ver.3.0's region
-LEGACY_REGION = "tyo1"   # the 2015 (ver.2.0) Tokyo region, for the v2.0 chapter
+REGION = "c3j1"          # ConoHa VPS Ver.3.0's region
+LEGACY_REGION = "tyo1"   # the 2015 (Ver.2.0) Tokyo region, for the v2.0 chapter
 DOMAIN = {"id": "gnc", "name": "gnc"}  # ConoHa's Keystone domain (shared/reference §1.2.1)
 
-# ConoHa's plans (プラン) as `openstack flavor list` shows them on VPS ver.3.0: (name, id, vcpus,
+# ConoHa's plans (プラン) as `openstack flavor list` shows them on VPS Ver.3.0: (name, id, vcpus,
 # RAM MB, disk GB). Figures and ids from published captures of the real service (third-party:
 # github.com/skworks33/terraform-conoha-v3-api README; crowdy/conoha-cli SPEC.md agrees where they
 # overlap); ConoHa publishes no flavor table. Names read g2<family>-<billing>-c<vCPUs>m<RAM GB>:

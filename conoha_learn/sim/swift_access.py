@@ -1,8 +1,8 @@
 """Object storage (Swift) basics every Swift handler shares: whose account a path names, who may
 do what there, metadata headers, listings and timestamps.
 
-The account is the last part of the catalog URL: ``/v1/AUTH_<tenant id>`` on ConoHa VPS 3.0
-(``nc_<tenant id>`` in the 2015 ver.2.0 catalog; both name the same account here). Swift's
+The account is the last part of the catalog URL: ``/v1/AUTH_<tenant id>`` on ConoHa VPS Ver.3.0
+(``nc_<tenant id>`` in the 2015 Ver.2.0 catalog; both name the same account here). Swift's
 keystoneauth middleware decides access: your own account, yes; another tenant's, 403; no (or a
 bad) token, 401 — unless a container's read ACL (``X-Container-Read: .r:*``) makes it public.
 """

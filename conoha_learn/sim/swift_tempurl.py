@@ -1,7 +1,7 @@
 """Temporary URLs (一時的Web公開, TempURL): a link to one object that works without a token
 until a time, signed with a key the account owner set.
 
-ConoHa's VPS 3.0 reference documents it (doc.conoha.jp/api-vps3/object-temporary_url-v3): the
+ConoHa's VPS Ver.3.0 reference documents it (doc.conoha.jp/api-vps3/object-temporary_url-v3): the
 owner POSTs ``X-Account-Meta-Temp-URL-Key`` to ``/v1/AUTH_<tenant>`` (204; removed with
 ``X-Remove-Account-Meta-Temp-URL-Key``), then builds the link itself: the object's URL plus
 ``?temp_url_sig=<sig>&temp_url_expires=<unix time>``, ``sig`` being the hex HMAC-SHA1 of

@@ -1,7 +1,7 @@
-"""Cinder's volume actions: ``os-volume_upload_image``, image save (イメージ保存) the VPS 3.0 way.
+"""Cinder's volume actions: ``os-volume_upload_image``, image save (イメージ保存) the VPS Ver.3.0 way.
 
-ConoHa's VPS 3.0 reference documents image save as this Cinder action on the server's boot volume
-(doc.conoha.jp/api-vps3/volume-save_vol-v3/): ``POST /v3/{project}/volumes/{volume}/action``
+ConoHa's VPS Ver.3.0 reference documents image save as this Cinder action on the server's boot
+volume (doc.conoha.jp/api-vps3/volume-save_vol-v3/): ``POST /v3/{project}/volumes/{volume}/action``
 with ``{"os-volume_upload_image": {"image_name": "..."}}``, 202, "サーバーにアタッチされている
 ボリュームの場合、対象のサーバーが停止中である必要があります" (an attached volume's server must be
 stopped) and "サイズが1TB以上のボリュームはイメージ保存ができません" (no image save for volumes of

@@ -1,4 +1,4 @@
-"""Nova v2.1 as ConoHa VPS 3.0 serves it: one module per job.
+"""Nova v2.1 as ConoHa VPS Ver.3.0 serves it: one module per job.
 
     versions.py        version documents and microversions
     paths.py           the two roots (/v2.1 and the 2015 /v2/<tenant>), links, paged lists

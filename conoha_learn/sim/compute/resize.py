@@ -1,6 +1,6 @@
 """Plan change (サーバープラン変更): the resize, confirmResize and revertResize actions.
 
-Nova's sequence, which ConoHa VPS 3.0 lists as サーバープラン変更 (doc.conoha.jp/reference/api-vps3/
+Nova's sequence, which ConoHa VPS Ver.3.0 lists as サーバープラン変更 (doc.conoha.jp/reference/api-vps3/
 api-compute-vps3/, "サーバープラン変更"):
 
     ACTIVE or SHUTOFF --resize--> RESIZE --(delay)--> VERIFY_RESIZE --confirmResize--> ACTIVE/SHUTOFF

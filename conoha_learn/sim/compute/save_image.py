@@ -3,7 +3,7 @@ tenant in Glance.
 
 ConoHa documents it for the 2015 API (www.conoha.jp/docs/compute-create_image.php, Compute API
 v2.0: ``{"createImage": {"name": ...}}``, 202, a ``Location`` header, "VMは停止されている必要があり
-ます": the server must be stopped). Its VPS 3.0 reference lists image save under block storage
+ます": the server must be stopped). Its VPS Ver.3.0 reference lists image save under block storage
 instead (doc.conoha.jp/api-vps3/volume-save_vol-v3, ``os-volume_upload_image``, which also
 needs the server stopped); Nova's createImage is what OpenStack clients send
 (``openstack server image create``), so the simulator serves it with ConoHa's stopped-server rule

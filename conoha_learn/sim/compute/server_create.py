@@ -1,7 +1,7 @@
 """Creating a server (POST /servers): checking the body by ConoHa's rules, then the server, its
 volumes and its port, all at once.
 
-ConoHa VPS 3.0's way differs from upstream OpenStack's: the boot disk is a Cinder volume made
+ConoHa VPS Ver.3.0's way differs from upstream OpenStack's: the boot disk is a Cinder volume made
 beforehand (block_storage.py) and handed over in ``block_device_mapping_v2``; ``name`` may be left
 out, the label shown in ConoHa's control panel being ``metadata.instance_name_tag``
 (shared/reference §1.3.1)."""

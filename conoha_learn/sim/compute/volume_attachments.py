@@ -1,5 +1,5 @@
 """Additional volumes (追加ストレージ) on a server: /servers/{id}/os-volume_attachments to attach,
-list, show and detach, as ConoHa VPS 3.0 lists them (doc.conoha.jp/reference/api-vps3/
+list, show and detach, as ConoHa VPS Ver.3.0 lists them (doc.conoha.jp/reference/api-vps3/
 api-compute-vps3/: ボリュームアタッチ, ボリュームデタッチ, アタッチ済みボリューム一覧, アタッチ済みボリューム詳細取得).
 
 Shapes and refusals follow upstream Nova at microversion 2.1 (nova/api/openstack/compute/
