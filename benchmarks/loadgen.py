@@ -7,10 +7,10 @@ needs a fraction of a core for the rates a Python server reaches. The clients ke
 alive, but Werkzeug's server closes each one after its answer (``Connection: close``), so every
 request pays a new TCP connection and a new server thread: the floor's cost is mostly that.
 
-When a run ends, the server is still busy for a moment: connections wrk opened before it stopped
-wait in the listen queue (up to 128) and are answered after it. ``measure()`` pauses
-(``SETTLE_SECONDS``) so that this left-over work is not the first thing the next run waits for:
-without the pause, a slow row's left-overs showed up as the next row's 99th percentile.
+When a run ends, the server is still busy for a moment: the requests the clients sent just before
+they stopped (one per connection) are answered after the run. ``measure()`` pauses
+(``SETTLE_SECONDS_PER_CONNECTION``) so that this left-over work is not the first thing the next run
+waits for: without the pause, a slow row's left-overs showed up as the next row's 99th percentile.
 
 Without wrk (or with BENCH_LOADGEN=python) the load comes from several Python client processes,
 each with threads on raw ``http.client`` connections. On a small machine those clients compete
@@ -55,7 +55,7 @@ def python_processes(connections: int) -> int:
     return max(1, min(connections, 2 * (os.cpu_count() or 1)))
 
 
-SETTLE_SECONDS = 0.5  # up to 128 queued connections at a few milliseconds each
+SETTLE_SECONDS_PER_CONNECTION = 0.01  # a left-over request costs the server a few milliseconds
 
 
 def measure(url: str, *, method: str = "GET", body: dict | None = None, headers: dict | None = None,
@@ -70,7 +70,7 @@ def measure(url: str, *, method: str = "GET", body: dict | None = None, headers:
         result = _wrk(url, method, payload, all_headers, connections, seconds, expect, fresh)
     else:
         result = _python(url, method, payload, all_headers, connections, seconds, expect, fresh)
-    time.sleep(SETTLE_SECONDS)
+    time.sleep(SETTLE_SECONDS_PER_CONNECTION * connections)
     return result
 
 

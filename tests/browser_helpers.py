@@ -60,9 +60,14 @@ def launch(playwright, profile: Path, **options):
         str(profile), executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS, **options)
 
 
-def launch_browser(playwright):
-    """The system Chromium, for several short-lived contexts (`browser.new_context()`)."""
-    return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
+def chromium_browser() -> Iterator:
+    """The system Chromium, for several short-lived contexts (`browser.new_context()`): for a
+    fixture to ``yield from``; closed afterwards."""
+    for playwright in playwright_or_skip():
+        browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True,
+                                             args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 def mermaid_fences(notebook: dict) -> int:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import launch_browser, playwright_or_skip, unavailable, wait_until_cells_done
+from browser_helpers import chromium_browser, unavailable, wait_until_cells_done
 from lite_helpers import Tab, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +33,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def chromium():
-    for playwright in playwright_or_skip():
-        browser = launch_browser(playwright)
-        yield browser
-        browser.close()
+    yield from chromium_browser()
 
 
 LOGIN = """import requests

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from browser_helpers import launch_browser, loopback_only, mermaid_fences, playwright_or_skip
+from browser_helpers import chromium_browser, loopback_only, mermaid_fences
 from lite_helpers import serve
 
 pytestmark = pytest.mark.slow
@@ -148,10 +148,7 @@ def server(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    for playwright in playwright_or_skip():
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture
