@@ -1,62 +1,35 @@
-"""Lists of resources as pandas DataFrames that print whole in a plain terminal.
+"""Lists of resources as tables: a pandas DataFrame (`dataframe.Table`), or a plain table
+where pandas cannot be loaded.
 
-In a notebook a table shows as pandas' HTML, as always. In a terminal (``python``, a script)
-pandas would cut wide columns such as the catalog's URLs to ``...`` and fold wide tables; a
-learner reading ``print(conn.catalog)`` there needs every character, so a `Table` prints in full.
-pandas is loaded with the first module that makes tables (compute.py, image.py...), not before.
+pandas is imported with the first table, not before: it takes about a fifth of a second (longer
+in a browser tab), and a lesson that never shows a table (00, 08) need not wait for it.
 Where pandas cannot be loaded at all (a browser tab offline: pandas exists for Pyodide only on its
 CDN), a `PlainTable` of the same columns stands in, and says so once.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-try:
-    import pandas as pd
-except ImportError:  # only in a page without pandas (Pyodide offline); CPython always has it
-    pd = None
+if TYPE_CHECKING:
+    from .dataframe import Table
 
 
-class Table(pd.DataFrame if pd is not None else object):
-    """A DataFrame whose text form is never truncated outside a Jupyter kernel."""
-
-    @property
-    def _constructor(self) -> type[Table]:
-        return Table  # a filtered or sorted table prints in full too (pandas' subclassing hook)
-
-    def __repr__(self) -> str:
-        if in_kernel():
-            # A notebook: pandas' own text/plain beside its HTML, as the committed outputs hold.
-            with self._whole_cells():
-                return super().__repr__()
-        return self.to_string()  # every row, column and character
-
-    def _repr_html_(self) -> str | None:
-        with self._whole_cells():
-            return super()._repr_html_()
-
-    @contextmanager
-    def _whole_cells(self) -> Iterator[None]:
-        """Cells in full (no "..."), for a table made with ``whole=True`` (a lesson reads them)."""
-        if self.attrs.get("whole"):
-            with pd.option_context("display.max_colwidth", None):
-                yield
-        else:
-            yield
+@functools.cache
+def _table_class() -> type[Table] | None:
+    """`dataframe.Table`, importing pandas the first time; None where pandas cannot be loaded."""
+    try:
+        from .dataframe import Table
+    except ImportError:  # only in a page without pandas (Pyodide offline); CPython always has it
+        return None
+    return Table
 
 
-def in_kernel() -> bool:
-    """Whether this code runs in a Jupyter kernel (IPython's kernel shell is running)."""
-    ipython = sys.modules.get("IPython")  # never imported here: a kernel has it loaded already
-    shell = ipython.get_ipython() if ipython is not None else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
-
-
-def table(records: Iterable[dict[str, Any]], columns: list[str], *, whole: bool = False) -> Table:
+def table(records: Iterable[dict[str, Any]], columns: list[str], *,
+          whole: bool = False) -> Table | PlainTable:
     """A table with exactly these columns, in this order, even when there are no rows.
 
     A missing ``name`` (Cinder allows a volume without one) shows empty, not as pandas' NaN.
@@ -65,19 +38,19 @@ def table(records: Iterable[dict[str, Any]], columns: list[str], *, whole: bool 
     """
     rows = [{c: ("" if c == "name" and r.get(c) is None else r.get(c)) for c in columns}
             for r in records]
-    if pd is None:
+    table_class = _table_class()
+    if table_class is None:
         return PlainTable(rows, columns)  # a plain table shows every value whole anyway
-    result = Table(rows, columns=columns)
+    result = table_class(rows, columns=columns)
     if whole:
         result.attrs["whole"] = True  # attrs follow selections (.loc, [[...]]) in pandas
     return result
 
 
-def frame(data: Any) -> Table:
+def frame(data: Any) -> Table | PlainTable:
     """Any data pandas can make a DataFrame from, as a `Table`."""
-    if pd is None:
-        return PlainTable.of(data)
-    return Table(data)
+    table_class = _table_class()
+    return PlainTable.of(data) if table_class is None else table_class(data)
 
 
 # --- without pandas --------------------------------------------------------------------------------

@@ -157,6 +157,17 @@ def test_recording_twice_with_the_same_seed_gives_identical_files(tmp_path):
     assert b"127.0.0.1:8765" in texts[0]
 
 
+def record_a_v2_login(path: Path, seed: int) -> None:
+    """A cassette of one Keystone v2.0 password login (the 2015 API), recorded from a simulator."""
+    with Simulator(delay=0, seed=seed) as sim:
+        creds = sim.credentials()
+        with use_cassette(path, "record"):
+            r = requests.post(sim.url + "/identity/v2.0/tokens", timeout=10, json={"auth": {
+                "passwordCredentials": {"username": creds["OS_USERNAME"], "password": creds["OS_PASSWORD"]},
+                "tenantId": creds["OS_PROJECT_ID"]}})
+            assert r.status_code == 200
+
+
 # --- the file format ----------------------------------------------------------------------------
 
 def test_cassettes_are_readable_yaml_and_replay_the_same_bytes(tmp_path):
@@ -175,6 +186,39 @@ def test_cassettes_are_readable_yaml_and_replay_the_same_bytes(tmp_path):
         again = requests.get(cas.CANONICAL_BASE + "/compute/v2.1", timeout=10)
     assert again.content == live.content.replace(sim.url.encode(), cas.CANONICAL_BASE.encode())
     assert again.headers["Content-Length"] == str(len(again.content))
+
+
+def test_a_replay_and_its_credentials_parse_the_yaml_once_each_with_its_own_copy(tmp_path,
+                                                                                monkeypatch):
+    from conoha_learn.cassette import credentials, yaml_format
+
+    path = tmp_path / "c.yaml"
+    record_a_v2_login(path, seed=3)
+    parsed = []
+    real = yaml_format._loaded
+    monkeypatch.setattr(yaml_format, "_loaded", lambda text: parsed.append(text) or real(text))
+    yaml_format._loaded_as_json.cache_clear()
+    credentials._token_requests_of.cache_clear()
+    with no_network(), use_cassette(path, "replay") as played:  # as a replaying kernel starts
+        assert cas.replay_credentials(path)["OS_TENANT_ID"] == "TENANT_ID_1"
+        recorded = played.responses[0]["body"]["string"]
+    assert len(parsed) == 1
+    assert isinstance(recorded, bytes)  # vcrpy turned its copy's body into bytes...
+    again = yaml_format.YamlJsonSerializer.deserialize(path.read_text(encoding="utf-8"))
+    assert isinstance(again["interactions"][0]["response"]["body"]["string"], str)  # ...not ours
+    assert len(parsed) == 1
+
+
+def test_a_binary_body_is_read_as_bytes():
+    from conoha_learn.cassette.yaml_format import YamlJsonSerializer
+
+    text = ("interactions:\n- request: {method: PUT, uri: 'http://x/o', body: null, headers: {}}\n"
+            "  response:\n    status: {code: 201, message: Created}\n    headers: {}\n"
+            "    body: {string: !!binary AAEC}\nversion: 1\n")
+    for _ in range(2):  # JSON cannot hold bytes: parsed each time instead, still right
+        data = YamlJsonSerializer.deserialize(text)
+        assert data["interactions"][0]["response"]["body"]["string"] == b"\x00\x01\x02"
+        assert data["interactions"][0]["response"]["headers"]["Content-Length"] == ["3"]
 
 
 def test_replayed_headers_keep_the_recorded_order(tmp_path):
@@ -308,13 +352,7 @@ def test_activation_needs_a_selected_cassette(monkeypatch):
 
 def test_replay_credentials_of_a_v2_recording(tmp_path):
     path = tmp_path / "v2.yaml"
-    with Simulator(delay=0, seed=1) as sim:
-        creds = sim.credentials()
-        with use_cassette(path, "record"):
-            r = requests.post(sim.url + "/identity/v2.0/tokens", timeout=10, json={"auth": {
-                "passwordCredentials": {"username": creds["OS_USERNAME"], "password": creds["OS_PASSWORD"]},
-                "tenantId": creds["OS_PROJECT_ID"]}})
-            assert r.status_code == 200
+    record_a_v2_login(path, seed=1)
     assert cas.replay_credentials(path) == {
         "OS_AUTH_URL": "http://127.0.0.1:8765/identity/v2.0", "OS_IDENTITY_API_VERSION": "2.0",
         "OS_USERNAME": "USER_NAME_1", "OS_PASSWORD": "PASSWORD_1", "OS_TENANT_ID": "TENANT_ID_1",
@@ -327,12 +365,7 @@ def test_replay_credentials_read_the_file_again_only_when_it_changes(tmp_path):
     from conoha_learn.cassette import credentials
 
     path = tmp_path / "v2.yaml"
-    with Simulator(delay=0, seed=1) as sim:
-        creds = sim.credentials()
-        with use_cassette(path, "record"):
-            requests.post(sim.url + "/identity/v2.0/tokens", timeout=10, json={"auth": {
-                "passwordCredentials": {"username": creds["OS_USERNAME"], "password": creds["OS_PASSWORD"]},
-                "tenantId": creds["OS_PROJECT_ID"]}})
+    record_a_v2_login(path, seed=1)
     credentials._token_requests_of.cache_clear()
     assert cas.replay_credentials(path)["OS_TENANT_ID"] == "TENANT_ID_1"
     assert cas.replay_credentials(path, "2.0")["OS_TENANT_ID"] == "TENANT_ID_1"

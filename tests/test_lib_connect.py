@@ -47,6 +47,36 @@ def test_import_is_light():
     assert before == [] and after == []
 
 
+def test_pandas_loads_with_the_first_table_not_before(sim, monkeypatch):
+    """A lesson that shows no table (00, 08) never waits for pandas (a fifth of a second, longer
+    in a browser tab); the first table loads it."""
+    monkeypatch.setenv("CONOHA_LEARN_SIM_PORT", str(sim.port))  # cl.connect() finds it
+    code = textwrap.dedent("""
+        import sys, conoha_learn as cl
+        conn = cl.connect()
+        images = conn.get("image", "/v2/images")          # a plain request: no table
+        print(cl.check("00.first-call", images).ok)      # nor to judge it
+        print("pandas" in sys.modules)
+        flavors = conn.compute.flavors()                 # a table
+        print("pandas" in sys.modules, type(flavors).__name__, "g2l-t-c2m1" in str(flavors))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["True", "False", "True Table True"]
+
+
+def test_loading_the_exercises_loads_neither_pandas_nor_the_simulator():
+    code = textwrap.dedent("""
+        import sys, json
+        from conoha_learn import exercises
+        assert len(exercises.names()) > 20           # every notebook's exercises, loaded
+        print(json.dumps([m for m in ("pandas", "werkzeug", "conoha_learn.sim") if m in sys.modules]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == []
+
+
 def test_public_names_load_on_first_use():
     for name in cl.__all__:
         assert getattr(cl, name) is not None

@@ -69,11 +69,12 @@ def test_the_example_public_key_imports(sim, tmp_path):
 def tables_without_pandas(monkeypatch):
     """A copy of conoha_learn.tables loaded where `import pandas` fails, as in an offline page."""
     monkeypatch.setitem(sys.modules, "pandas", None)  # None in sys.modules: ImportError
+    monkeypatch.setitem(sys.modules, "conoha_learn.dataframe", None)  # loaded before, maybe
     spec = importlib.util.spec_from_file_location("conoha_learn._tables_without_pandas",
                                                   compute.__file__.replace("compute.py", "tables.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.pd is None
+    assert module._table_class() is None
     return module
 
 
