@@ -5,8 +5,8 @@ as a demo (the instructor reads out and runs it: the same minus the exercises), 
 allowance (set-up, breaks). Sections are chosen by their English titles, with patterns loose
 enough to survive renumbering; a twin's section with the same key counts too, and the longer of
 the two languages is taken (a bilingual room moves at its slower half's pace). A hands-on block
-may keep only some exercises in class (``exercises``, a pattern on their English headings); the
-others are homework.
+may keep only some exercises in class (``exercises``, a pattern on their English labels, such as
+``05\\.create-by-hand``); the others are homework.
 
 A room is slower than one reader alone, so the tracks are timed at ROOM rates from the measured
 counts, not at the self-study rates of the notebooks' "Time to learn" lines (lesson_text.Rates).
@@ -69,9 +69,10 @@ TRACKS: dict[str, list[Block]] = {
         Block("Break", mode="fixed", minutes=5),
         Block("03 The catalog: the table, choosing an endpoint (shown)", "03", mode="demo",
               only=r"table|choosing"),
-        Block("05 A server's life: the key pair, the create by hand (exercise 1 from the scaffold), "
-              "the shortcut, BUILD to ACTIVE, then straight to delete and clean up", "05",
-              only=r"key pair|boot volume|shortcut|BUILD|delete", exercises=r"Exercise 1\b"),
+        Block("05 A server's life: the key pair, the create by hand (exercise 05.create-by-hand "
+              "from the scaffold), the shortcut, BUILD to ACTIVE, then straight to delete and "
+              "clean up", "05",
+              only=r"key pair|boot volume|shortcut|BUILD|delete", exercises=r"05\.create-by-hand"),
         Block("Wrap-up and questions", mode="fixed", minutes=5),
     ],
     "3-hour workshop": [
@@ -85,12 +86,12 @@ TRACKS: dict[str, list[Block]] = {
         Block("03 The service catalog, but version discovery; exercise 03.compute-url", "03",
               skip=r"version|hard-code", exercises=r"compute-url"),
         Block("05 A server's life, but details, the 409, the additional volume and the state "
-              "diagram; exercise 1 from the scaffold", "05",
-              skip=r"details|409|additional|state diagram", exercises=r"Exercise 1\b"),
+              "diagram; exercise 05.create-by-hand from the scaffold", "05",
+              skip=r"details|409|additional|state diagram", exercises=r"05\.create-by-hand"),
         Block("Break", mode="fixed", minutes=10),
-        Block("09 Object storage: containers, uploads, a public container, WordPress; exercise 1",
-              "09", only=r"^what swift|^the account|^a container|^uploading|public container|"
-                        r"wordpress|^exercises|^clean up", exercises=r"Exercise 1\b"),
+        Block("09 Object storage: containers, uploads, a public container, WordPress; "
+              "exercise 09.upload", "09", only=r"^what swift|^the account|^a container|^uploading|public container|"
+                        r"wordpress|^exercises|^clean up", exercises=r"09\.upload"),
         Block("Wrap-up and questions", mode="fixed", minutes=5),
     ],
 }

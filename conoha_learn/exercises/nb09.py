@@ -179,7 +179,7 @@ def _anonymous_read_problem(conn: Any) -> str | None:
     response, _exchange = conn.transport.request("GET", conn.object_store.url(CONTAINER, OBJECT))
     if response.status_code == 404:
         return _("the container is public, but it holds no object {name!r}: upload it "
-                 "(exercise 1), then check again.").format(name=OBJECT)
+                 "(exercise 09.upload), then check again.").format(name=OBJECT)
     if response.status_code >= 400:
         return _("an anonymous GET of the object still gets {status}: the container is not "
                  "public (any more). HEAD it and look at X-Container-Read.").format(
