@@ -82,6 +82,16 @@ def test_fresh_requests_are_each_built_anew(generator, monkeypatch):
         assert len(sim.state.views._entries) > min(result.requests, 100)  # one per request
 
 
+def test_the_best_floor_loads_what_each_lesson_needs_and_no_more():
+    notebooks = suite.ROOT / "notebooks"
+    assert suite.lesson_libraries(notebooks / "00_start_here.ipynb") == ["requests", "vcr"]
+    assert "pandas" in suite.lesson_libraries(notebooks / "03_the_service_catalog.ipynb")  # tables
+    assert "pandas" in suite.lesson_libraries(notebooks / "ja" / "08_when_things_go_wrong.ipynb")
+    assert suite.lesson_libraries(notebooks / "07_sdks_and_real_tools.ipynb")[-1] == "openstack"
+    assert suite.lesson_libraries(notebooks / "ja" / "06_python_openstackclient.ipynb")[-1] == \
+        "openstackclient.shell"
+
+
 def test_every_notebook_has_its_own_floor():
     names = [suite.floor_name(p) for p in ("notebooks/05_a.ipynb", "notebooks/ja/05_a.ipynb")]
     assert len(set(names)) == 2 and all(n.endswith(".ipynb") for n in names)
