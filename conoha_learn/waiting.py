@@ -54,19 +54,22 @@ def status_of(resource: dict | None) -> str:
     return DELETED if resource is None else str(resource.get("status", "UNKNOWN"))
 
 
-def _replay_clock() -> tuple[Callable[[], float], Callable[[float], None]]:
-    """A clock that moves only by the pauses a replay skips, and the sleep that moves it.
+class _ReplayClock:
+    """A clock that moves only by the pauses a replay skips: ``now`` reads it, ``sleep`` moves it.
 
     A replay answers at once, so on the wall clock a cassette that never reaches the status
     would be polled thousands of times a second until the timeout. Counted this way, it fails
     after as many polls as the live wait would have made, and at once.
     """
-    now = [0.0]
 
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
+    def __init__(self) -> None:
+        self.seconds = 0.0
 
-    return (lambda: now[0]), sleep
+    def now(self) -> float:
+        return self.seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.seconds += seconds
 
 
 def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeout: float,
@@ -83,7 +86,8 @@ def wait_for(fetch: Callable[[], dict | None], target: str, *, what: str, timeou
     if timeout <= 0 or interval <= 0:
         raise ValueError(_("timeout and interval must be positive numbers of seconds"))
     if sleep is None and clock is time.monotonic and skipping():
-        clock, sleep = _replay_clock()
+        replayed = _ReplayClock()
+        clock, sleep = replayed.now, replayed.sleep
     sleep = pause if sleep is None else sleep  # no sleeping while replaying a cassette
     deadline = clock() + timeout
     bar = _Progress(what, progress)
