@@ -2,7 +2,7 @@
 where pandas cannot be loaded.
 
 pandas is imported with the first table, not before: it takes about a fifth of a second (longer
-in a browser tab), and a lesson that never shows a table (00, 08) need not wait for it.
+in a browser tab), and a lesson that shows no table (00) need not wait for it.
 Where pandas cannot be loaded at all (a browser tab offline: pandas exists for Pyodide only on its
 CDN), a `PlainTable` of the same columns stands in, and says so once.
 """

@@ -48,7 +48,7 @@ def test_import_is_light():
 
 
 def test_pandas_loads_with_the_first_table_not_before(sim, monkeypatch):
-    """A lesson that shows no table (00, 08) never waits for pandas (a fifth of a second, longer
+    """A lesson that shows no table (00) never waits for pandas (a fifth of a second, longer
     in a browser tab); the first table loads it."""
     monkeypatch.setenv("CONOHA_LEARN_SIM_PORT", str(sim.port))  # cl.connect() finds it
     code = textwrap.dedent("""
