@@ -90,8 +90,9 @@ TRACKS: dict[str, list[Block]] = {
               skip=r"details|409|additional|state diagram", exercises=r"05\.create-by-hand"),
         Block("Break", mode="fixed", minutes=10),
         Block("09 Object storage: containers, uploads, a public container, WordPress; "
-              "exercise 09.upload", "09", only=r"^what swift|^the account|^a container|^uploading|public container|"
-                        r"wordpress|^exercises|^clean up", exercises=r"09\.upload"),
+              "exercise 09.upload", "09",
+              only=r"^what swift|^the account|^a container|^uploading|public container|"
+                   r"wordpress|^exercises|^clean up", exercises=r"09\.upload"),
         Block("Wrap-up and questions", mode="fixed", minutes=5),
     ],
 }

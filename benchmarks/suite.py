@@ -38,6 +38,8 @@ from pathlib import Path
 
 import nbformat
 
+from conoha_learn.cassette.vcr_glue import UNUSED_CLIENTS
+
 ROOT = Path(__file__).resolve().parent.parent
 NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:python"]  # as the Makefile's test target, less -n
 TIMEOUT = 3600  # s, per pytest run: bounded even if something hangs
@@ -156,9 +158,9 @@ def _importing(libraries: list[str]) -> str:
     client it finds installed, so the clients no lesson sends with (aiohttp, httpx: 0.2 s) are
     hidden while it loads, as the course does (cassette/vcr_glue.py)."""
     return ("import sys\n"
-            "sys.modules.update(aiohttp=None, httpx=None)\n"
+            f"sys.modules.update(dict.fromkeys({UNUSED_CLIENTS!r}))\n"
             f"import {', '.join(libraries)}\n"
-            "del sys.modules['aiohttp'], sys.modules['httpx']")
+            f"for name in {UNUSED_CLIENTS!r}: del sys.modules[name]")
 
 
 def _floor_notebooks(cells: dict[str, int], folder: Path,
